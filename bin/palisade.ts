@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * @module The `palisade` command: wires each component's command group and nothing else.
+ */
+import { Command, CommanderError } from 'commander';
+import { addGlobalOptions, reportError } from '../lib/cli.js';
+import { ExitCode, PalisadeError } from '../lib/errors.js';
+import { PACKAGE_VERSION } from '../lib/package-info.js';
+
+const program = new Command('palisade')
+  .description('Palisade: a zero-trust service mesh — SPIFFE identities, mutual TLS, Rego policy in-proxy.')
+  .version(PACKAGE_VERSION, '-V, --version', 'print the version')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+addGlobalOptions(program);
+program.addHelpText(
+  'after',
+  `
+Exit codes: 0 success, 1 the operation ran and failed, 2 usage or configuration error.
+Environment: PALISADE_HOME (state directory), PALISADE_LOG_LEVEL, PALISADE_DEBUG=1 (stack traces).`,
+);
+
+// Each component registers its own group; a group whose component has not landed is simply absent,
+// except `up` (what `npm start` runs), which says plainly why it cannot run yet.
+program
+  .command('up')
+  .description('run a local demo mesh (not available yet: needs the sidecar)')
+  .action(() => {
+    throw new PalisadeError(
+      'ERR_NOT_AVAILABLE',
+      'palisade up is not available yet: it needs the sidecar, which has not landed (see README "Status")',
+    );
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Help and version "errors" are successful exits; every other parse failure is a usage error.
+    const ok =
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      err.code === 'commander.help';
+    process.exitCode = ok ? ExitCode.ok : ExitCode.usage;
+  } else {
+    process.exitCode = reportError(err, { json: process.argv.includes('--json') });
+  }
+}
