@@ -3,9 +3,13 @@
  * @module The `palisade` command: wires each component's command group and nothing else.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from '../audit/cli/index.js';
+import { registerCitadelCommands } from '../citadel/cli/index.js';
 import { addGlobalOptions, reportError } from '../lib/cli.js';
 import { ExitCode, PalisadeError } from '../lib/errors.js';
 import { PACKAGE_VERSION } from '../lib/package-info.js';
+import { registerPolicyCommands } from '../policy/cli/index.js';
+import { registerSidecarCommands } from '../sidecar/cli/index.js';
 
 const program = new Command('palisade')
   .description('Palisade: a zero-trust service mesh — SPIFFE identities, mutual TLS, Rego policy in-proxy.')
@@ -23,6 +27,10 @@ Environment: PALISADE_HOME (state directory), PALISADE_LOG_LEVEL, PALISADE_DEBUG
 
 // Each component registers its own group; a group whose component has not landed is simply absent,
 // except `up` (what `npm start` runs), which says plainly why it cannot run yet.
+registerCitadelCommands(program);
+registerPolicyCommands(program);
+registerSidecarCommands(program);
+registerAuditCommands(program);
 program
   .command('up')
   .description('run a local demo mesh (not available yet: needs the sidecar)')
