@@ -2,10 +2,15 @@
  * @module Run the built `palisade` CLI as a child process, the way users and CI do.
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../lib/package-info.js';
+import { fileURLToPath } from 'node:url';
 
-export const CLI_PATH = join(PACKAGE_ROOT, 'dist', 'bin', 'palisade.js');
+// Resolve the CLI beside this helper: dist/test/helpers -> dist/bin/palisade.js when compiled, and
+// test/helpers -> bin/palisade.ts when run from source with tsx (then the child needs tsx too).
+const fromSource = import.meta.url.endsWith('.ts');
+export const CLI_PATH = fileURLToPath(
+  new URL(`../../bin/palisade.${fromSource ? 'ts' : 'js'}`, import.meta.url),
+);
+const NODE_ARGS: readonly string[] = fromSource ? ['--import', 'tsx'] : [];
 
 export interface CliResult {
   code: number | null;
