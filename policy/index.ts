@@ -1,0 +1,6 @@
+/**
+ * @module Public API of the policy package: Rego front end, plan IR, evaluator, Wasm backend.
+ * Re-exports only; each part adds its own exports here.
+ */
+export * from './errors.js';
+export * from './ir/ir.js';
