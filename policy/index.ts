@@ -4,3 +4,4 @@
  */
 export * from './errors.js';
 export * from './ir/ir.js';
+export * from './value/index.js';
