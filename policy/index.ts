@@ -5,3 +5,4 @@
 export * from './errors.js';
 export * from './ir/ir.js';
 export * from './value/index.js';
+export * from './builtins/index.js';

@@ -1,0 +1,24 @@
+/**
+ * @module The list of builtin families the registry is built from, one file per family (as OPA's
+ * v1/topdown). Adding a family = one import and one entry here.
+ */
+import { aggregateBuiltins } from './aggregates.js';
+import { arrayBuiltins } from './arrays.js';
+import { comparisonBuiltins } from './comparison.js';
+import type { ImplTable } from './impl-types.js';
+import { numberBuiltins } from './numbers.js';
+import { objectBuiltins } from './objects.js';
+import { setBuiltins } from './sets.js';
+import { stringBuiltins } from './strings.js';
+import { typeBuiltins } from './types.js';
+
+export const FAMILIES: Readonly<Record<string, ImplTable>> = {
+  aggregates: aggregateBuiltins,
+  arrays: arrayBuiltins,
+  comparison: comparisonBuiltins,
+  numbers: numberBuiltins,
+  objects: objectBuiltins,
+  sets: setBuiltins,
+  strings: stringBuiltins,
+  types: typeBuiltins,
+};

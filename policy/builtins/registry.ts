@@ -1,0 +1,137 @@
+/**
+ * @module The one builtin registry: OPA's declaration of each builtin joined with its implementation,
+ * error prefixing and flags. Builtins layer; the front end reads `decl`, the evaluator and the Wasm host
+ * call `impl`.
+ */
+import type { BuiltinDecl } from '../ir/ir.js';
+import type { Value } from '../value/index.js';
+import { BuiltinError } from './builtin-error.js';
+import type { BuiltinContext } from './context.js';
+import { DECLS, INFIX } from './decls.js';
+import { FAMILIES } from './families.js';
+import type { BuiltinImpl } from './impl-types.js';
+
+export interface BuiltinDef {
+  /** `count`, `regex.match`, `internal.member_2`, … */
+  readonly name: string;
+  /** OPA's type declaration (same JSON as a plan's `static.builtin_funcs[].decl`). */
+  readonly decl: BuiltinDecl;
+  /**
+   * Call it. Returns the value or `undefined` (undefined result). Throws `BuiltinError` whose message is
+   * OPA's `<name>: <reason>` and whose `regoCode` is `eval_builtin_error` or `eval_type_error`.
+   */
+  impl(args: readonly Value[], ctx: BuiltinContext): Value | undefined;
+  /** Results may differ between calls with equal arguments (time.now_ns, rand.intn, http.send, …). */
+  readonly nondeterministic: boolean;
+  /** Reaches the network; refused (halt error) when `ctx.network` is `deny`. */
+  readonly network: boolean;
+  /** Infix operator spelling, when the builtin has one (`plus` → `+`, `internal.member_2` → `in`). */
+  readonly infix: string | undefined;
+  /** The family file it lives in (`strings`, `regex`, …), for docs and `policy build` warnings. */
+  readonly family: string;
+  /** Number of declared arguments (before variadic ones). */
+  readonly arity: number;
+  /** True when extra arguments of `decl.variadic`'s type are accepted (`print`). */
+  readonly variadic: boolean;
+}
+
+/** Prefix the builtin's name as OPA does (`count: operand 1 must be …`) and wrap foreign exceptions. */
+function wrapError(name: string, err: unknown): BuiltinError {
+  if (err instanceof BuiltinError) {
+    if (err.builtin === undefined) {
+      const wrapped = new BuiltinError(`${name}: ${err.message}`, {
+        kind: err.regoCode,
+        halt: err.halt,
+        cause: err.cause,
+      });
+      wrapped.builtin = name;
+      return wrapped;
+    }
+    return err;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const wrapped = new BuiltinError(`${name}: ${message}`, { cause: err });
+  wrapped.builtin = name;
+  return wrapped;
+}
+
+function networkRefused(name: string): BuiltinError {
+  const err = new BuiltinError(
+    `${name}: network access is disabled for this evaluation (the proxy evaluates policies without network builtins)`,
+    { halt: true },
+  );
+  err.builtin = name;
+  return err;
+}
+
+function makeDef(
+  name: string,
+  family: string,
+  raw: BuiltinImpl,
+  flags: { nondeterministic?: boolean; network?: boolean },
+): BuiltinDef {
+  const decl = DECLS[name];
+  if (decl === undefined) throw new Error(`builtin ${name} (${family}) has no declaration in decls.ts`);
+  const network = flags.network ?? false;
+  const impl = network
+    ? (args: readonly Value[], ctx: BuiltinContext): Value | undefined => {
+        if (ctx.network !== 'allow') throw networkRefused(name);
+        try {
+          return raw(args, ctx);
+        } catch (err) {
+          throw wrapError(name, err);
+        }
+      }
+    : (args: readonly Value[], ctx: BuiltinContext): Value | undefined => {
+        try {
+          return raw(args, ctx);
+        } catch (err) {
+          throw wrapError(name, err);
+        }
+      };
+  const args = decl.args as readonly unknown[] | undefined;
+  return Object.freeze({
+    name,
+    decl,
+    impl,
+    nondeterministic: (flags.nondeterministic ?? false) || network,
+    network,
+    infix: INFIX[name],
+    family,
+    arity: args?.length ?? 0,
+    variadic: decl.variadic !== undefined,
+  });
+}
+
+function buildRegistry(): ReadonlyMap<string, BuiltinDef> {
+  const registry = new Map<string, BuiltinDef>();
+  for (const [family, table] of Object.entries(FAMILIES)) {
+    for (const [name, entry] of Object.entries(table)) {
+      if (registry.has(name))
+        throw new Error(`builtin ${name} is implemented twice (${registry.get(name)?.family}, ${family})`);
+      const spec = typeof entry === 'function' ? { impl: entry } : entry;
+      registry.set(name, makeDef(name, family, spec.impl, spec));
+    }
+  }
+  return registry;
+}
+
+const REGISTRY = buildRegistry();
+
+/** The builtin named `name`, or undefined when Palisade does not know it. */
+export function lookupBuiltin(name: string): BuiltinDef | undefined {
+  return REGISTRY.get(name);
+}
+
+/** Every builtin, in name order. */
+export function allBuiltins(): Iterable<BuiltinDef> {
+  return [...REGISTRY.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * OPA's declaration of a builtin that has one, implemented or not (the compiler-rewritten
+ * `rego.metadata.*` calls have a declaration but no runtime implementation).
+ */
+export function builtinDecl(name: string): BuiltinDecl | undefined {
+  return REGISTRY.get(name)?.decl ?? DECLS[name];
+}
