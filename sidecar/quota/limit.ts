@@ -1,0 +1,180 @@
+/**
+ * @module The Rego contract's edge: validates what a policy's quota entrypoint returned (a set of limits,
+ * which reaches JS as an array) into typed, frozen `QuotaLimit`s. Sidecar layer, quota stage 1 of 3.
+ */
+import { z } from 'zod';
+import { formatPath } from '../../lib/config.js';
+import { parseDuration } from '../../lib/duration.js';
+import { QuotaError } from './errors.js';
+
+/** What a Redis outage means for one global limit. See docs/quota.md "When Redis is unavailable". */
+export const ON_UNAVAILABLE_MODES = ['allow', 'deny', 'local'] as const;
+export type OnUnavailable = (typeof ON_UNAVAILABLE_MODES)[number];
+
+export type QuotaScope = 'local' | 'global';
+
+/** One validated limit, as the enforcer consumes it. */
+export interface QuotaLimit {
+  /** Stable name of the limit (metrics label, header item, audit field). */
+  readonly name: string;
+  /** Partition inside the limit: one bucket per distinct key (e.g. the source principal). */
+  readonly key: string;
+  /** Bucket capacity: requests (cost units) admitted at once, and refilled per window. */
+  readonly limit: number;
+  readonly windowSeconds: number;
+  /** Units this request consumes; 0 only reports the limit's state. */
+  readonly cost: number;
+  readonly scope: QuotaScope;
+  /** Per-limit override of `quota.global.on_unavailable`; only meaningful for global limits. */
+  readonly onUnavailable?: OnUnavailable;
+}
+
+/** Limit names appear in metrics labels, header items and Redis keys, so they are kept to a safe alphabet. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+export const MAX_KEY_LENGTH = 512;
+export const MAX_LIMIT = 1_000_000_000;
+export const MAX_WINDOW_SECONDS = 31 * 86_400;
+/** More limits than this on one request is a policy bug (and a cheap way to make a sidecar work hard). */
+export const MAX_LIMITS_PER_REQUEST = 32;
+
+const windowCache = new Map<string, number>();
+
+function windowSeconds(value: string | number, ctx: z.RefinementCtx): number {
+  if (typeof value === 'number') return value;
+  const cached = windowCache.get(value);
+  if (cached !== undefined) return cached;
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message, input: value });
+    return z.NEVER;
+  }
+  if (ms % 1000 !== 0) {
+    ctx.addIssue({ code: 'custom', message: 'window must be a whole number of seconds', input: value });
+    return z.NEVER;
+  }
+  // Windows are few and repeat on every request: cache their parse, bounded so input cannot grow it.
+  if (windowCache.size < 1024) windowCache.set(value, ms / 1000);
+  return ms / 1000;
+}
+
+/** Schema of one limit object as written in Rego (snake_case, `window` as `"1m"` or whole seconds). */
+export const limitSchema = z
+  .strictObject({
+    name: z.string().regex(NAME, 'expected 1-63 characters of A-Z a-z 0-9 _ . - (starting alphanumeric)'),
+    key: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(MAX_KEY_LENGTH, `longer than ${MAX_KEY_LENGTH} characters`),
+    limit: z.number().int('must be a whole number').min(1).max(MAX_LIMIT),
+    window: z
+      .union([z.string(), z.number().int('must be whole seconds').min(1, 'must be at least 1 second')], {
+        error: 'expected a duration such as "1s", "1m", "1h" or whole seconds',
+      })
+      .transform(windowSeconds)
+      .pipe(
+        z.number().min(1, 'window must be at least 1s').max(MAX_WINDOW_SECONDS, 'window must be at most 31d'),
+      ),
+    cost: z.number().int('must be a whole number').min(0).optional(),
+    scope: z.enum(['local', 'global']),
+    on_unavailable: z.enum(ON_UNAVAILABLE_MODES).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.cost !== undefined && v.cost > v.limit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cost'],
+        message: `${v.cost} exceeds limit ${v.limit}: the request could never be admitted`,
+      });
+    }
+  });
+
+/**
+ * Validate a quota entrypoint's result. `source` names the entrypoint in messages
+ * (`data.palisade.quota.limits`). Throws `ERR_QUOTA_LIMIT_INVALID` naming the limit and the field;
+ * the caller must deny the request (fail closed).
+ */
+export function parseLimits(value: unknown, source = 'quota limits'): readonly QuotaLimit[] {
+  if (value === undefined) {
+    throw new QuotaError(
+      'ERR_QUOTA_LIMIT_INVALID',
+      `${source} is undefined: define it as a set (\`limits contains {...} if {...}\`) so it is empty, not undefined, when no limit applies`,
+    );
+  }
+  if (!Array.isArray(value)) {
+    throw new QuotaError(
+      'ERR_QUOTA_LIMIT_INVALID',
+      `${source}: expected a set or array of limits (found ${typeName(value)})`,
+    );
+  }
+  if (value.length > MAX_LIMITS_PER_REQUEST) {
+    throw new QuotaError(
+      'ERR_QUOTA_LIMIT_INVALID',
+      `${source}: ${value.length} limits apply to one request (at most ${MAX_LIMITS_PER_REQUEST})`,
+    );
+  }
+  const out: QuotaLimit[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < value.length; i++) {
+    const raw: unknown = value[i];
+    const parsed = limitSchema.safeParse(raw, { reportInput: true });
+    const label = describeLimit(raw, i);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        if (issue.code === 'unrecognized_keys') {
+          for (const k of issue.keys)
+            problems.push(`${source}: limit ${label}: ${k}: unknown field (not in the contract)`);
+        } else {
+          problems.push(`${source}: limit ${label}: ${formatPath(issue.path)}: ${describeIssue(issue)}`);
+        }
+      }
+      continue;
+    }
+    const l = parsed.data;
+    if (seen.has(l.name)) {
+      problems.push(`${source}: limit ${label}: name: "${l.name}" is returned twice (names must be unique)`);
+      continue;
+    }
+    seen.add(l.name);
+    out.push(
+      Object.freeze({
+        name: l.name,
+        key: l.key,
+        limit: l.limit,
+        windowSeconds: l.window,
+        cost: l.cost ?? 1,
+        scope: l.scope,
+        ...(l.on_unavailable === undefined ? {} : { onUnavailable: l.on_unavailable }),
+      }),
+    );
+  }
+  if (problems.length > 0) throw new QuotaError('ERR_QUOTA_LIMIT_INVALID', problems.join('\n'));
+  return out;
+}
+
+function describeLimit(raw: unknown, index: number): string {
+  const name = typeof raw === 'object' && raw !== null ? (raw as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name.length <= 63
+    ? `"${name}" (#${index})`
+    : `#${index}${name === undefined ? '' : ' (unnamed)'}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const input = 'input' in issue ? issue.input : undefined;
+  if (issue.code === 'invalid_type' && input === undefined)
+    return `missing required field (expected ${issue.expected})`;
+  const message = issue.message.replace(/^Invalid (input|option): /, '');
+  // Custom issues (bad duration) already quote the value.
+  if (issue.code === 'custom' || input === undefined || (typeof input === 'object' && input !== null))
+    return message;
+  const text = JSON.stringify(input) ?? String(input);
+  return `${message} (found ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
