@@ -1,0 +1,7 @@
+/**
+ * @module Public API of the Rego AST layer: scanner, parser, node types, diagnostics.
+ */
+export * from './errors.js';
+export * from './nodes.js';
+export { INFIX_BUILTINS, type ParseOptions, parseModule, parseQuery } from './parser.js';
+export { type ScannedComment, scan, type Token } from './scanner.js';

@@ -1,0 +1,38 @@
+/**
+ * @module Compile stage driver for name resolution: computes each package's rule names, then runs the
+ * VarRewriter over every rule of every module.
+ */
+import type { Module, RefTerm } from '../../ast/index.js';
+import type { CompileState } from '../compile-state.js';
+import { moduleGlobals, VarRewriter } from './resolve-refs.js';
+import { packagePath } from './rule-tree.js';
+
+export function resolveRefsStage(state: CompileState): void {
+  const byPkg = new Map<string, Map<string, RefTerm>>();
+  for (const m of state.modules) {
+    const pkg = packagePath(m);
+    const key = pkg.join('.');
+    const names = byPkg.get(key) ?? new Map<string, RefTerm>();
+    for (const r of m.rules) {
+      const head = r.head.ref.terms[0];
+      if (head?.type !== 'var' || names.has(head.name)) continue;
+      const loc = head.loc;
+      names.set(head.name, {
+        type: 'ref',
+        loc,
+        terms: [
+          { type: 'var', name: 'data', loc },
+          ...[...pkg, head.name].map((p) => ({ type: 'string' as const, value: p, loc })),
+        ],
+      });
+    }
+    byPkg.set(key, names);
+  }
+  state.modules = state.modules.map((m): Module => {
+    const globals = moduleGlobals(m, byPkg.get(packagePath(m).join('.'))!, state.errors);
+    const rw = new VarRewriter(globals, state.counter);
+    const rules = m.rules.map((r) => rw.rule(r));
+    state.errors.push(...rw.errors);
+    return { ...m, rules };
+  });
+}
