@@ -1,6 +1,6 @@
 /**
  * @module Array builtins: `array.concat`, `array.slice` (indexes clamped, never an error), `array.reverse`,
- * `array.flatten` (nested arrays flattened recursively).
+ * `array.flatten` (one level).
  */
 import type { Value } from '../value/index.js';
 import type { ImplTable } from './impl-types.js';
@@ -17,16 +17,13 @@ function slice(args: readonly Value[]): Value {
   return a.slice(start, stop);
 }
 
-function flattenInto(out: Value[], a: readonly Value[]): void {
-  for (const x of a) {
-    if (Array.isArray(x)) flattenInto(out, x);
-    else out.push(x);
-  }
-}
-
+/** One level: elements that are arrays are spliced in, deeper arrays stay (as OPA's array.flatten). */
 function flatten(args: readonly Value[]): Value {
   const out: Value[] = [];
-  flattenInto(out, array(args, 0));
+  for (const x of array(args, 0)) {
+    if (Array.isArray(x)) out.push(...x);
+    else out.push(x);
+  }
   return out;
 }
 

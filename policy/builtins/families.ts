@@ -5,20 +5,30 @@
 import { aggregateBuiltins } from './aggregates.js';
 import { arrayBuiltins } from './arrays.js';
 import { comparisonBuiltins } from './comparison.js';
+import { encodingBuiltins } from './encoding.js';
+import { globBuiltins } from './glob.js';
 import type { ImplTable } from './impl-types.js';
+import { jsonYamlBuiltins } from './json-yaml.js';
 import { numberBuiltins } from './numbers.js';
 import { objectBuiltins } from './objects.js';
+import { regexBuiltins } from './regex.js';
 import { setBuiltins } from './sets.js';
 import { stringBuiltins } from './strings.js';
 import { typeBuiltins } from './types.js';
+import { unitBuiltins } from './units.js';
 
 export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   aggregates: aggregateBuiltins,
   arrays: arrayBuiltins,
   comparison: comparisonBuiltins,
+  encoding: encodingBuiltins,
+  glob: globBuiltins,
+  'json-yaml': jsonYamlBuiltins,
   numbers: numberBuiltins,
   objects: objectBuiltins,
+  regex: regexBuiltins,
   sets: setBuiltins,
   strings: stringBuiltins,
   types: typeBuiltins,
+  units: unitBuiltins,
 };
