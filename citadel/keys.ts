@@ -1,0 +1,120 @@
+/**
+ * @module Key types citadel supports (ECDSA P-256 default, RSA 2048/3072 for interoperability): generation,
+ * the matching signature algorithm, signing and verification — all with Node's native crypto.
+ */
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
+import { promisify } from 'node:util';
+import { CitadelError } from './errors.js';
+import { OID, type SignatureAlgorithm } from './internal/forge.js';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** Supported key types, as written in flags and state. */
+export const KEY_TYPES = ['ec-p256', 'rsa-2048', 'rsa-3072'] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+export const DEFAULT_KEY_TYPE: KeyType = 'ec-p256';
+
+/** Parse a `--key-type` value. @throws CitadelError `ERR_CITADEL_KEY_TYPE` */
+export function parseKeyType(text: string): KeyType {
+  if ((KEY_TYPES as readonly string[]).includes(text)) return text as KeyType;
+  throw new CitadelError(
+    'ERR_CITADEL_KEY_TYPE',
+    `unknown key type "${text}" (expected ${KEY_TYPES.join(', ')})`,
+  );
+}
+
+/** Generate a private key of the given type (off the event loop for RSA). */
+export async function generatePrivateKey(type: KeyType = DEFAULT_KEY_TYPE): Promise<KeyObject> {
+  if (type === 'ec-p256') return (await generateKeyPairAsync('ec', { namedCurve: 'P-256' })).privateKey;
+  const modulusLength = type === 'rsa-2048' ? 2048 : 3072;
+  return (await generateKeyPairAsync('rsa', { modulusLength })).privateKey;
+}
+
+/** The key type of a (private or public) key, or an error for anything citadel does not accept. */
+export function keyTypeOf(key: KeyObject): KeyType {
+  const details = key.asymmetricKeyDetails;
+  if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1') return 'ec-p256';
+  if (key.asymmetricKeyType === 'rsa' && details?.modulusLength === 2048) return 'rsa-2048';
+  if (key.asymmetricKeyType === 'rsa' && details?.modulusLength === 3072) return 'rsa-3072';
+  throw new CitadelError(
+    'ERR_CITADEL_KEY_TYPE',
+    `unsupported key (${key.asymmetricKeyType ?? 'unknown'}${details?.namedCurve ? ` ${details.namedCurve}` : ''}${details?.modulusLength ? ` ${details.modulusLength}` : ''}); expected ${KEY_TYPES.join(', ')}`,
+  );
+}
+
+/** The signature algorithm a key of this type signs with. */
+export function signatureAlgorithmFor(key: KeyObject): SignatureAlgorithm {
+  return key.asymmetricKeyType === 'ec' ? 'ecdsa-sha256' : 'rsa-sha256';
+}
+
+/** Map a signature algorithm OID to ours, or undefined when unsupported. */
+export function signatureAlgorithmFromOid(oid: string): SignatureAlgorithm | undefined {
+  if (oid === OID.ecdsaSha256) return 'ecdsa-sha256';
+  if (oid === OID.rsaSha256) return 'rsa-sha256';
+  return undefined;
+}
+
+/** Sign `data` with `key` (DER ECDSA signatures, PKCS#1 v1.5 for RSA, SHA-256). */
+export function signBytes(key: KeyObject, data: Buffer): Buffer {
+  return sign('sha256', data, key);
+}
+
+/** Verify a signature made by `signBytes`-compatible signers; false on any mismatch. */
+export function verifyBytes(
+  key: KeyObject,
+  alg: SignatureAlgorithm,
+  data: Buffer,
+  signature: Buffer,
+): boolean {
+  if ((alg === 'ecdsa-sha256') !== (key.asymmetricKeyType === 'ec')) return false;
+  try {
+    return verify('sha256', data, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** SubjectPublicKeyInfo DER of a key (private keys give their public half). */
+export function spkiOf(key: KeyObject): Buffer {
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  return pub.export({ type: 'spki', format: 'der' });
+}
+
+/** Public key from SubjectPublicKeyInfo DER. */
+export function publicKeyFromSpki(spki: Buffer): KeyObject {
+  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+}
+
+/** Key identifier: SHA-256 of the SubjectPublicKeyInfo, truncated to 160 bits (RFC 7093 §2 style). */
+export function keyIdentifier(spki: Buffer): Buffer {
+  return createHash('sha256').update(spki).digest().subarray(0, 20);
+}
+
+/** PKCS#8 PEM of a private key (what key files hold). */
+export function privateKeyToPem(key: KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+/** Parse a PEM private key; `source` names the file in errors. */
+export function privateKeyFromPem(pem: string, source: string): KeyObject {
+  try {
+    return createPrivateKey({ key: pem, format: 'pem' });
+  } catch (err) {
+    throw new CitadelError('ERR_CITADEL_CERT_PARSE', `${source}: not a readable PEM private key`, {
+      cause: err,
+    });
+  }
+}
+
+/** True when the private key is the one whose public half is `spki`. */
+export function keyMatchesSpki(key: KeyObject, spki: Buffer): boolean {
+  return spkiOf(key).equals(spki);
+}

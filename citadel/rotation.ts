@@ -1,0 +1,436 @@
+/**
+ * @module CA lifecycle operations behind the `ca` commands: init, rotate-intermediate, rotate-root (the new
+ * root joins the bundle first, issuance switches after a propagation delay), retire-root (only once nothing
+ * depends on the old root and the overlap has passed). Each step commits through state/ca-store.ts.
+ */
+import type { KeyObject } from 'node:crypto';
+import { readdir, unlink } from 'node:fs/promises';
+import { FileMode } from '../lib/durable-write.js';
+import type { Logger } from '../lib/logger.js';
+import { TrustBundle } from './bundle.js';
+import type { Certificate } from './certificate.js';
+import { type Clock, systemClock } from './clock.js';
+import {
+  type CaManifest,
+  type CaPolicy,
+  DEFAULT_POLICY,
+  DEFAULT_ROOT_OVERLAP_MS,
+  type JournalRecord,
+} from './config.js';
+import { CitadelError } from './errors.js';
+import { emitIdentityEvent } from './identity-events.js';
+import {
+  DEFAULT_KEY_TYPE,
+  generatePrivateKey,
+  type KeyType,
+  privateKeyToPem,
+  signatureAlgorithmFor,
+  spkiOf,
+} from './keys.js';
+import { signCertificate } from './signer.js';
+import { parseTrustDomain } from './spiffe-id.js';
+import { type CaPaths, caPaths, commitCaState, loadCaState, type NewFile } from './state/ca-store.js';
+import { activeRootEntry, newGenerationId, rootStatus } from './state/hierarchy.js';
+import { IssuanceJournal } from './state/journal.js';
+import { intermediateCaTemplate, rootCaTemplate } from './template.js';
+
+export interface LifecycleOptions {
+  stateDir: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function journalEntry(
+  kind: JournalRecord['kind'],
+  cert: Certificate,
+  trustDomain: string,
+  rootId: string,
+  now: number,
+  intermediateId?: string,
+): JournalRecord {
+  return {
+    ts: iso(now),
+    kind,
+    serial: cert.serial,
+    spiffe_id: `spiffe://${trustDomain}`,
+    not_after: cert.notAfter.toISOString(),
+    requester: `local:${process.env.USER ?? 'operator'}`,
+    root_id: rootId,
+    ...(intermediateId === undefined ? {} : { intermediate_id: intermediateId }),
+  };
+}
+
+async function makeRoot(trustDomain: string, keyType: KeyType, policy: CaPolicy, id: string, clock: Clock) {
+  const key = await generatePrivateKey(keyType);
+  const cert = signCertificate(
+    rootCaTemplate(
+      {
+        trustDomain,
+        spki: spkiOf(key),
+        signatureAlgorithm: signatureAlgorithmFor(key),
+        ttlMs: policy.rootTtlMs,
+        label: id,
+      },
+      clock,
+    ),
+    key,
+  );
+  return { key, cert };
+}
+
+async function makeIntermediate(
+  trustDomain: string,
+  keyType: KeyType,
+  policy: CaPolicy,
+  id: string,
+  root: { key: KeyObject; cert: Certificate },
+  clock: Clock,
+) {
+  const key = await generatePrivateKey(keyType);
+  const cert = signCertificate(
+    intermediateCaTemplate(
+      {
+        trustDomain,
+        spki: spkiOf(key),
+        ttlMs: policy.intermediateTtlMs,
+        label: id,
+        parent: root.cert,
+        parentSignatureAlgorithm: signatureAlgorithmFor(root.key),
+      },
+      clock,
+    ),
+    root.key,
+  );
+  return { key, cert };
+}
+
+function pairFiles(
+  certPath: string,
+  keyPath: string,
+  pair: { key: KeyObject; cert: Certificate },
+): NewFile[] {
+  return [
+    { path: keyPath, data: privateKeyToPem(pair.key), mode: FileMode.secret },
+    { path: certPath, data: pair.cert.toPem(), mode: FileMode.public },
+  ];
+}
+
+export interface InitOptions extends LifecycleOptions {
+  trustDomain: string;
+  keyType?: KeyType;
+  policy?: Partial<CaPolicy>;
+}
+
+export interface InitResult {
+  trustDomain: string;
+  caDir: string;
+  root: Certificate;
+  intermediate: Certificate;
+  bundleSequence: number;
+}
+
+/** Create a new CA (root, intermediate, join-token key, bundle). Refuses when one exists. */
+export async function initCa(options: InitOptions): Promise<InitResult> {
+  const clock = options.clock ?? systemClock;
+  const trustDomain = parseTrustDomain(options.trustDomain);
+  const paths = caPaths(options.stateDir);
+  const existing = await readdir(paths.dir).catch(() => [] as string[]);
+  if (existing.includes('ca.json')) {
+    throw new CitadelError(
+      'ERR_CITADEL_STATE_EXISTS',
+      `a CA already exists in ${paths.dir}; refusing to overwrite it`,
+    );
+  }
+  if (existing.length > 0) {
+    throw new CitadelError(
+      'ERR_CITADEL_STATE_EXISTS',
+      `${paths.dir} is not empty but has no ca.json (an interrupted init?); move it away to start over`,
+    );
+  }
+  const policy: CaPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  if (policy.svidDefaultTtlMs > policy.svidMaxTtlMs) {
+    throw new CitadelError(
+      'ERR_CITADEL_INVALID_ARGUMENT',
+      'the default SVID TTL exceeds the maximum SVID TTL',
+    );
+  }
+  const keyType = options.keyType ?? DEFAULT_KEY_TYPE;
+  const now = clock.now();
+  const rootId = newGenerationId(now);
+  const intId = newGenerationId(now);
+  const root = await makeRoot(trustDomain, keyType, policy, rootId, clock);
+  const intermediate = await makeIntermediate(trustDomain, keyType, policy, intId, root, clock);
+  const tokenKey = await generatePrivateKey('ec-p256');
+  const manifest: CaManifest = {
+    version: 1,
+    trustDomain,
+    keyType,
+    createdAt: iso(now),
+    bundleSequence: 1,
+    policy,
+    roots: [{ id: rootId, createdAt: iso(now), activateAt: iso(now) }],
+    intermediates: [{ id: intId, rootId, createdAt: iso(now) }],
+  };
+  const bundle = new TrustBundle({ trustDomain, roots: [root.cert], sequence: 1 });
+  await commitCaState(paths, manifest, bundle, [
+    ...pairFiles(paths.rootCert(rootId), paths.rootKey(rootId), root),
+    ...pairFiles(paths.intermediateCert(intId), paths.intermediateKey(intId), intermediate),
+    { path: paths.tokenKey, data: privateKeyToPem(tokenKey), mode: FileMode.secret },
+  ]);
+  const journal = new IssuanceJournal(paths.journal);
+  await journal.record(journalEntry('root', root.cert, trustDomain, rootId, now));
+  await journal.record(journalEntry('intermediate', intermediate.cert, trustDomain, rootId, now, intId));
+  emitIdentityEvent(
+    {
+      type: 'ca.initialized',
+      trustDomain,
+      rootSerial: root.cert.serial,
+      intermediateSerial: intermediate.cert.serial,
+    },
+    options.logger,
+  );
+  return {
+    trustDomain,
+    caDir: paths.dir,
+    root: root.cert,
+    intermediate: intermediate.cert,
+    bundleSequence: 1,
+  };
+}
+
+/** Replace the active root's intermediate; SVIDs issued by the old one stay valid until they expire. */
+export async function rotateIntermediate(
+  options: LifecycleOptions,
+): Promise<{ previous: Certificate; intermediate: Certificate }> {
+  const clock = options.clock ?? systemClock;
+  const state = await loadCaState(options.stateDir);
+  const { manifest, paths } = state;
+  const now = clock.now();
+  const rootEntry = activeRootEntry(manifest, now);
+  const root = state.roots.find((r) => r.entry.id === rootEntry.id)!;
+  const old = state.intermediates.find((i) => i.entry.rootId === rootEntry.id)!;
+  const intId = newGenerationId(now);
+  const fresh = await makeIntermediate(
+    manifest.trustDomain,
+    manifest.keyType,
+    manifest.policy,
+    intId,
+    root,
+    clock,
+  );
+  const next: CaManifest = {
+    ...manifest,
+    intermediates: [
+      ...manifest.intermediates.filter((i) => i.id !== old.entry.id),
+      { id: intId, rootId: rootEntry.id, createdAt: iso(now) },
+    ],
+  };
+  await commitCaState(
+    paths,
+    next,
+    state.bundle,
+    pairFiles(paths.intermediateCert(intId), paths.intermediateKey(intId), fresh),
+  );
+  // The old key signs nothing more; its certificate stays on disk for leaves that still carry it.
+  await unlink(paths.intermediateKey(old.entry.id)).catch(() => undefined);
+  await new IssuanceJournal(paths.journal).record(
+    journalEntry('intermediate', fresh.cert, manifest.trustDomain, rootEntry.id, now, intId),
+  );
+  emitIdentityEvent(
+    {
+      type: 'ca.intermediate.rotated',
+      intermediateSerial: fresh.cert.serial,
+      previousSerial: old.cert.serial,
+      rootSerial: root.cert.serial,
+    },
+    options.logger,
+  );
+  return { previous: old.cert, intermediate: fresh.cert };
+}
+
+export interface RotateRootOptions extends LifecycleOptions {
+  /** How long the old root stays trusted after the new one activates (default 24h). */
+  overlapMs?: number;
+  /** Delay between the new root joining the bundle and issuance switching to it (default 0). */
+  activateAfterMs?: number;
+}
+
+/**
+ * Start a root rotation: a new root (and an intermediate under it) joins the bundle now, so every peer trusts
+ * both; issuance switches to the new hierarchy at `activateAt`; the old root may be retired after the overlap.
+ */
+export async function rotateRoot(options: RotateRootOptions): Promise<{
+  root: Certificate;
+  intermediate: Certificate;
+  activateAt: string;
+  retireAfter: string;
+  bundleSequence: number;
+}> {
+  const clock = options.clock ?? systemClock;
+  const state = await loadCaState(options.stateDir);
+  const { manifest, paths } = state;
+  const now = clock.now();
+  if (manifest.roots.length > 1) {
+    const pending = manifest.roots.filter((r) => rootStatus(manifest, r, now) !== 'active').map((r) => r.id);
+    throw new CitadelError(
+      'ERR_CITADEL_ROTATION_IN_PROGRESS',
+      `a root rotation is already in progress (roots ${pending.join(', ')} not yet retired); finish it with: palisade ca retire-root`,
+    );
+  }
+  const overlap = options.overlapMs ?? DEFAULT_ROOT_OVERLAP_MS;
+  const activateAt = now + (options.activateAfterMs ?? 0);
+  const retireAfter = activateAt + overlap;
+  const rootId = newGenerationId(now);
+  const intId = newGenerationId(now);
+  const root = await makeRoot(manifest.trustDomain, manifest.keyType, manifest.policy, rootId, clock);
+  const intermediate = await makeIntermediate(
+    manifest.trustDomain,
+    manifest.keyType,
+    manifest.policy,
+    intId,
+    root,
+    clock,
+  );
+  const next: CaManifest = {
+    ...manifest,
+    bundleSequence: manifest.bundleSequence + 1,
+    roots: [
+      ...manifest.roots.map((r) => ({ ...r, retireAfter: iso(retireAfter) })),
+      { id: rootId, createdAt: iso(now), activateAt: iso(activateAt) },
+    ],
+    intermediates: [...manifest.intermediates, { id: intId, rootId, createdAt: iso(now) }],
+  };
+  const bundle = new TrustBundle({
+    trustDomain: manifest.trustDomain,
+    roots: [...state.bundle.roots, root.cert],
+    sequence: next.bundleSequence,
+  });
+  await commitCaState(paths, next, bundle, [
+    ...pairFiles(paths.rootCert(rootId), paths.rootKey(rootId), root),
+    ...pairFiles(paths.intermediateCert(intId), paths.intermediateKey(intId), intermediate),
+  ]);
+  const journal = new IssuanceJournal(paths.journal);
+  await journal.record(journalEntry('root', root.cert, manifest.trustDomain, rootId, now));
+  await journal.record(
+    journalEntry('intermediate', intermediate.cert, manifest.trustDomain, rootId, now, intId),
+  );
+  emitIdentityEvent(
+    {
+      type: 'ca.root.rotated',
+      newRootSerial: root.cert.serial,
+      activateAt: iso(activateAt),
+      previousRootRetireAfter: iso(retireAfter),
+    },
+    options.logger,
+  );
+  emitIdentityEvent(
+    {
+      type: 'bundle.updated',
+      trustDomain: manifest.trustDomain,
+      sequence: bundle.sequence,
+      roots: bundle.roots.map((r) => r.serial),
+    },
+    options.logger,
+  );
+  return {
+    root: root.cert,
+    intermediate: intermediate.cert,
+    activateAt: iso(activateAt),
+    retireAfter: iso(retireAfter),
+    bundleSequence: bundle.sequence,
+  };
+}
+
+export interface RetireRootOptions extends LifecycleOptions {
+  force?: boolean;
+}
+
+/** Live SVIDs (not yet expired) per root id, from the issuance journal. */
+export async function liveSvidsByRoot(
+  paths: CaPaths,
+  now: number,
+): Promise<Map<string, { count: number; lastExpiry: number }>> {
+  const out = new Map<string, { count: number; lastExpiry: number }>();
+  for (const r of await new IssuanceJournal(paths.journal).readAll()) {
+    if (r.kind !== 'svid') continue;
+    const exp = Date.parse(r.not_after);
+    if (exp <= now) continue;
+    const cur = out.get(r.root_id) ?? { count: 0, lastExpiry: 0 };
+    out.set(r.root_id, { count: cur.count + 1, lastExpiry: Math.max(cur.lastExpiry, exp) });
+  }
+  return out;
+}
+
+/** Remove the superseded root from the bundle once nothing depends on it (or with `force`). */
+export async function retireRoot(
+  options: RetireRootOptions,
+): Promise<{ retired: Certificate; liveSvids: number; bundleSequence: number }> {
+  const clock = options.clock ?? systemClock;
+  const state = await loadCaState(options.stateDir);
+  const { manifest, paths } = state;
+  const now = clock.now();
+  const superseded = state.roots.find((r) => rootStatus(manifest, r.entry, now) === 'superseded');
+  if (superseded === undefined) {
+    const staged = manifest.roots.find((r) => rootStatus(manifest, r, now) === 'staged');
+    throw new CitadelError(
+      'ERR_CITADEL_NO_RETIRING_ROOT',
+      staged
+        ? `no root to retire yet: the new root ${staged.id} activates at ${staged.activateAt}`
+        : 'no superseded root to retire (start a rotation with: palisade ca rotate-root)',
+    );
+  }
+  const live = (await liveSvidsByRoot(paths, now)).get(superseded.entry.id);
+  const retireAfter = Date.parse(superseded.entry.retireAfter ?? iso(now));
+  const reasons: string[] = [];
+  if (live !== undefined) {
+    reasons.push(
+      `${live.count} live SVID(s) still chain to it (the last expires at ${iso(live.lastExpiry)})`,
+    );
+  }
+  if (now < retireAfter) reasons.push(`its overlap ends at ${iso(retireAfter)}`);
+  if (reasons.length > 0 && options.force !== true) {
+    throw new CitadelError(
+      'ERR_CITADEL_ROOT_IN_USE',
+      `refusing to retire root ${superseded.entry.id}: ${reasons.join('; ')}; wait, or pass --force to cut those workloads off`,
+    );
+  }
+  const inter = state.intermediates.filter((i) => i.entry.rootId === superseded.entry.id);
+  const next: CaManifest = {
+    ...manifest,
+    bundleSequence: manifest.bundleSequence + 1,
+    roots: manifest.roots.filter((r) => r.id !== superseded.entry.id),
+    intermediates: manifest.intermediates.filter((i) => i.rootId !== superseded.entry.id),
+  };
+  const bundle = new TrustBundle({
+    trustDomain: manifest.trustDomain,
+    roots: state.bundle.roots.filter((r) => !r.der.equals(superseded.cert.der)),
+    sequence: next.bundleSequence,
+  });
+  await commitCaState(paths, next, bundle, []);
+  await unlink(paths.rootKey(superseded.entry.id)).catch(() => undefined);
+  for (const i of inter) await unlink(paths.intermediateKey(i.entry.id)).catch(() => undefined);
+  await new IssuanceJournal(paths.journal).record(
+    journalEntry('retire-root', superseded.cert, manifest.trustDomain, superseded.entry.id, now),
+  );
+  emitIdentityEvent(
+    {
+      type: 'ca.root.retired',
+      rootSerial: superseded.cert.serial,
+      forced: reasons.length > 0,
+      liveSvids: live?.count ?? 0,
+    },
+    options.logger,
+  );
+  emitIdentityEvent(
+    {
+      type: 'bundle.updated',
+      trustDomain: manifest.trustDomain,
+      sequence: bundle.sequence,
+      roots: bundle.roots.map((r) => r.serial),
+    },
+    options.logger,
+  );
+  return { retired: superseded.cert, liveSvids: live?.count ?? 0, bundleSequence: bundle.sequence };
+}
