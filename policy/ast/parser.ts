@@ -680,6 +680,12 @@ class Parser {
         const callable = t.text === 'contains' && this.isOp('(', this.peek()) && this.peek().offset === t.end;
         if (this.isKeyword(t.text) && !callable) this.fail(`unexpected ${t.text} keyword`);
         this.next();
+        // `set()` is the empty set literal, not a call.
+        if (t.text === 'set' && this.isOp('(') && this.adjacent() && this.isOp(')', this.peek())) {
+          this.next();
+          this.next();
+          return { type: 'set', items: [], loc: t.loc };
+        }
         if (t.text === '_') return { type: 'var', name: `$_${this.#wildcards++}`, loc: t.loc };
         return { type: 'var', name: t.text, loc: t.loc };
       }

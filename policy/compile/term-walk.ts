@@ -111,5 +111,5 @@ export function isRootVar(name: string): boolean {
 
 /** Wildcards (`_`) and compiler-generated names never appear in query results. */
 export function isGeneratedVar(name: string): boolean {
-  return name.startsWith('$') || name.startsWith('__local');
+  return name.startsWith('$');
 }

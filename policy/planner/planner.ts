@@ -7,7 +7,7 @@
  */
 import type { Body, Expr, RefTerm, Rule, Term } from '../ast/index.js';
 import { builtinInfo } from '../compile/builtin-info.js';
-import { opName } from '../compile/stages/safety.js';
+import { opName, sameKey } from '../compile/stages/safety.js';
 import { isRootVar, termVars } from '../compile/term-walk.js';
 import type { CompiledPolicy, CompiledRule, RuleNode } from '../compile/types.js';
 import { findNode } from '../compile/types.js';
@@ -42,6 +42,8 @@ export class Planner {
   #gens: Generation[] = [];
   e!: Emitter;
   vars = new Map<string, Local>();
+  /** Values of iterating refs planned ahead of the call that uses them (see prebind). */
+  pre = new Map<Term, Local>();
   gen: Generation;
 
   constructor(compiled: CompiledPolicy, extraFiles: readonly string[] = []) {
@@ -174,7 +176,54 @@ export class Planner {
     });
   }
 
+  /** Refs inside `terms` that iterate (unbound vars in their path), outermost first. */
+  iteratingRefs(terms: readonly Term[]): RefTerm[] {
+    const out: RefTerm[] = [];
+    const visit = (t: Term): void => {
+      if (t.type === 'ref') {
+        if (t.terms.slice(1).some((p) => termVars(p).some((v) => !this.vars.has(v) && !isRootVar(v)))) {
+          out.push(t);
+          return;
+        }
+        for (const p of t.terms) visit(p);
+      } else if (t.type === 'call') t.args.forEach(visit);
+      else if (t.type === 'array' || t.type === 'set') t.items.forEach(visit);
+      else if (t.type === 'object') for (const [a, b] of t.entries) visit(a), visit(b);
+    };
+    terms.forEach(visit);
+    return out;
+  }
+
+  /** Plan iterating refs first, so the variables they bind are bound before any argument uses them. */
+  prebind(terms: readonly Term[], k: K): void {
+    const refs = this.iteratingRefs(terms);
+    const step = (i: number): void => {
+      if (i >= refs.length) {
+        k();
+        return;
+      }
+      const r = refs[i]!;
+      this.ref(r, (l) => {
+        this.pre.set(r, l);
+        step(i + 1);
+      });
+    };
+    step(0);
+  }
+
   termExpr(t: Term, k: K): void {
+    if (t.type === 'call' && opName(t.op) !== 'eq') {
+      const arity = this.arity(t.op);
+      const inputs = arity !== undefined && t.args.length === arity + 1 ? t.args.slice(0, arity) : t.args;
+      if (this.iteratingRefs(inputs).length > 0) {
+        this.prebind(inputs, () => this.termExprInner(t, k));
+        return;
+      }
+    }
+    this.termExprInner(t, k);
+  }
+
+  termExprInner(t: Term, k: K): void {
     if (t.type === 'call') {
       const name = opName(t.op);
       if (name === 'eq' && t.args.length === 2) {
@@ -306,6 +355,24 @@ export class Planner {
   }
 
   unify(a: Term, b: Term, k: K): void {
+    if (
+      a.type === 'object' &&
+      b.type === 'object' &&
+      a.entries.length === b.entries.length &&
+      (this.isPattern(a) || this.isPattern(b))
+    ) {
+      const pairs = a.entries.map(
+        ([ka, va]) => [va, b.entries.find(([kb]) => sameKey(ka, kb))?.[1]] as const,
+      );
+      if (pairs.every(([, v]) => v !== undefined)) {
+        const step = (i: number): void => {
+          if (i >= pairs.length) k();
+          else this.unify(pairs[i]![0], pairs[i]![1]!, () => step(i + 1));
+        };
+        step(0);
+        return;
+      }
+    }
     if (a.type === 'array' && b.type === 'array') {
       if (a.items.length !== b.items.length) return;
       const step = (i: number): void => {
@@ -411,6 +478,11 @@ export class Planner {
   // --- terms ---
 
   term(t: Term, k: KOp): void {
+    const pre = this.pre.get(t);
+    if (pre !== undefined) {
+      k(localOp(pre));
+      return;
+    }
     switch (t.type) {
       case 'null': {
         const l = this.e.local();
@@ -876,9 +948,11 @@ export class Planner {
       return;
     }
     if (cr.kind === 'object') {
+      const leaf = rule.head.key ?? rule.head.value!;
+      const intoSet = rule.head.key !== undefined;
       this.ruleBody(rule, argLocals, () =>
         this.terms(cr.rest, 0, [], (keys) =>
-          this.term(rule.head.value!, (v) => this.insertNested(result, keys, v)),
+          this.term(leaf, (v) => this.insertNested(result, keys, v, intoSet)),
         ),
       );
       return;
@@ -928,8 +1002,55 @@ export class Planner {
     this.e.emit('BlockStmt', { blocks: [blk] });
   }
 
+  /** Find or create the object at `obj[k1]…[kn]`, run `fn` on it, then write the chain back. */
+  walkNested(obj: Local, keys: readonly Operand[], fn: (target: Local, done: () => void) => void): void {
+    const chain: { parent: Local; key: Operand; child: Local }[] = [];
+    let cur = obj;
+    for (const key of keys) {
+      const child = this.e.local();
+      this.e.emit('ResetLocalStmt', { target: child });
+      const parent = cur;
+      const found = this.e.block(() =>
+        this.e.emit('DotStmt', { source: localOp(parent), key, target: child }),
+      );
+      const create = this.e.block(() => {
+        this.e.emit('IsUndefinedStmt', { source: child });
+        this.e.emit('MakeObjectStmt', { target: child });
+      });
+      this.e.emit('BlockStmt', { blocks: [found, create] });
+      chain.push({ parent, key, child });
+      cur = child;
+    }
+    fn(cur, () => {
+      for (const c of chain.reverse())
+        this.e.emit('ObjectInsertStmt', { object: c.parent, key: c.key, value: localOp(c.child) });
+    });
+  }
+
   /** `obj[k1]…[kn] = v`, creating intermediate objects; the last insert detects conflicts. */
-  insertNested(obj: Local, keys: readonly Operand[], v: Operand): void {
+  insertNested(obj: Local, keys: readonly Operand[], v: Operand, intoSet = false): void {
+    if (intoSet) {
+      // The leaf is a set: look it up or create it, add, and write it back along the path.
+      const set = this.e.local();
+      this.e.emit('ResetLocalStmt', { target: set });
+      const last = keys[keys.length - 1]!;
+      const parentKeys = keys.slice(0, -1);
+      const withParent = (parent: Local, done: () => void): void => {
+        const found = this.e.block(() =>
+          this.e.emit('DotStmt', { source: localOp(parent), key: last, target: set }),
+        );
+        const create = this.e.block(() => {
+          this.e.emit('IsUndefinedStmt', { source: set });
+          this.e.emit('MakeSetStmt', { target: set });
+        });
+        this.e.emit('BlockStmt', { blocks: [found, create] });
+        this.e.emit('SetAddStmt', { set, value: v });
+        this.e.emit('ObjectInsertStmt', { object: parent, key: last, value: localOp(set) });
+        done();
+      };
+      this.walkNested(obj, parentKeys, withParent);
+      return;
+    }
     if (keys.length === 1) {
       this.e.emit('ObjectInsertOnceStmt', { object: obj, key: keys[0]!, value: v });
       return;

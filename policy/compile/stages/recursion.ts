@@ -12,6 +12,8 @@ function targets(root: RuleNode, terms: readonly Term[]): CompiledRule[] {
   for (let i = 1; i < terms.length; i++) {
     if (node.rules.length > 0) return node.rules;
     const t = terms[i]!;
+    // A number or boolean key can never name a rule (package and rule names are strings).
+    if (t.type === 'number' || t.type === 'boolean' || t.type === 'null') return [];
     if (t.type !== 'string') return [...allRules(node)];
     const c = node.children.get(t.value);
     if (!c) return [];

@@ -48,7 +48,7 @@ export class VarRewriter {
   }
 
   fresh(): string {
-    return `__local${this.#counter.n++}__`;
+    return `$local${this.#counter.n++}`;
   }
 
   err(message: string, loc: Location): void {
@@ -179,10 +179,10 @@ export class VarRewriter {
           entries: t.entries.map(([k, v]) => [this.term(k), this.declarePattern(v, what)] as const),
         };
       case 'ref':
-        this.err(`cannot ${what} to ref`, t.loc);
-        return t;
       case 'call':
-        this.err(`cannot ${what} to call`, t.loc);
+        // `some f(x) in xs` is a membership test, not a declaration.
+        if (what === 'declare') return this.term(t);
+        this.err(`cannot ${what} to ${t.type}`, t.loc);
         return t;
       default:
         return t;

@@ -47,11 +47,8 @@ export function buildRuleTree(
       let kind = ruleKind(rule);
       // `p.q.r contains x`: the ground path includes every string part.
       const path = [...pkg, ...ground];
-      if (kind === 'multi' && rest.length > 0) {
-        errors.push(err(`rule heads with variables cannot use contains: ${path.join('.')}`, rule));
-        continue;
-      }
-      if (kind === 'object' && rule.head.value === undefined) kind = 'object';
+      // `p[x].q contains y`: an object whose leaves are sets.
+      if (kind === 'multi' && rest.length > 0) kind = 'object';
       let node = root;
       for (const k of path) {
         let c = node.children.get(k);

@@ -12,8 +12,20 @@ export interface SafetyContext {
   readonly errors: RegoError[];
 }
 
-function varsOfCapture(e: Expr, visible: ReadonlySet<string>): Set<string> {
+function varsOfCapture(e: Expr, visible: ReadonlySet<string>, ctx: SafetyContext): Set<string> {
   const all = exprVars(e, true);
+  const fnNames = new Set<string>();
+  for (const w of e.with) {
+    const head = w.target.type === 'ref' ? w.target.terms[0] : w.target;
+    const isDoc =
+      head?.type === 'var' &&
+      (head.name === 'input' || head.name === 'data') &&
+      ctx.arity(asRef(w.target)) === undefined;
+    if (isDoc) continue;
+    const v = w.value;
+    if ((v.type === 'var' || v.type === 'ref') && ctx.arity(asRef(v)) !== undefined)
+      for (const n of termVars(v)) fnNames.add(n);
+  }
   const top = new Set(exprVars(e, false));
   const out = new Set<string>();
   for (const v of all) if (top.has(v) || visible.has(v)) out.add(v);
@@ -22,8 +34,12 @@ function varsOfCapture(e: Expr, visible: ReadonlySet<string>): Set<string> {
     const own = new Set([...(e.kind.key ? termVars(e.kind.key) : []), ...termVars(e.kind.value)]);
     for (const v of own) out.delete(v);
   }
-  for (const v of [...out]) if (isRootVar(v)) out.delete(v);
+  for (const v of [...out]) if (isRootVar(v) || fnNames.has(v)) out.delete(v);
   return out;
+}
+
+function asRef(t: Term): RefTerm {
+  return t.type === 'ref' ? t : { type: 'ref', terms: [t], loc: t.loc };
 }
 
 /** Vars in ref path positions: a ref with a bound head iterates them. */
@@ -64,12 +80,12 @@ function unify(safe: Set<string>, a: Term, b: Term): void {
     }
     return;
   }
-  if (isPattern(a) && !isPattern(b) && allSafe(b)) {
-    for (const v of patternVars(a)) safe.add(v);
+  if (isPattern(b) && allSafe(a)) {
+    for (const v of patternVars(b)) safe.add(v);
     return;
   }
-  if (isPattern(b) && !isPattern(a) && allSafe(a)) {
-    for (const v of patternVars(b)) safe.add(v);
+  if (isPattern(a) && allSafe(b)) {
+    for (const v of patternVars(a)) safe.add(v);
   }
 }
 
@@ -80,7 +96,8 @@ function patternVars(t: Term): string[] {
   return [];
 }
 
-function sameKey(a: Term, b: Term): boolean {
+export function sameKey(a: Term, b: Term): boolean {
+  if (a.type === 'var') return b.type === 'var' && a.name === b.name;
   return (
     (a.type === 'string' || a.type === 'number' || a.type === 'boolean') &&
     a.type === b.type &&
@@ -150,7 +167,7 @@ export function reorderBody(
   ctx: SafetyContext,
   outer: ReadonlySet<string> = new Set(),
 ): { body: Body; safe: Set<string> } {
-  const bound = new Set(safe);
+  const bound = new Set([...safe, 'input', 'data']);
   const topVars = new Set<string>();
   for (const e of body) for (const v of exprVars(e, false)) topVars.add(v);
   const visible = new Set([...safe, ...topVars, ...outer]);
@@ -160,7 +177,7 @@ export function reorderBody(
     let progressed = false;
     for (let i = 0; i < remaining.length; i++) {
       const e = remaining[i]!;
-      const needs = varsOfCapture(e, visible);
+      const needs = varsOfCapture(e, visible, ctx);
       const out = outputs(e, bound, ctx);
       if ([...needs].every((v) => bound.has(v) || out.has(v))) {
         ordered.push(rewriteClosures(e, bound, ctx, visible));
@@ -172,7 +189,7 @@ export function reorderBody(
     }
     if (!progressed) {
       for (const e of remaining) {
-        const needs = varsOfCapture(e, visible);
+        const needs = varsOfCapture(e, visible, ctx);
         const out = outputs(e, bound, ctx);
         for (const v of needs) {
           if (!bound.has(v) && !out.has(v)) {
@@ -273,9 +290,12 @@ export function checkHead(
   loc: { file: string; row: number; col: number },
   ctx: SafetyContext,
 ): void {
+  // Vars in head refs (`q := xs[_]`) are bound by evaluating the head itself.
+  const iterated = new Set<string>();
+  for (const t of terms) refOutputs(t, iterated);
   for (const t of terms) {
     for (const v of termVars(t)) {
-      if (!safe.has(v) && !isRootVar(v)) {
+      if (!safe.has(v) && !isRootVar(v) && !iterated.has(v)) {
         ctx.errors.push({
           code: 'rego_unsafe_var_error',
           message: `var ${displayVar(v)} is unsafe`,
