@@ -1,0 +1,598 @@
+/**
+ * @module The audit log writer: `record()` queues an event in a bounded buffer (cheap, never blocks);
+ * a drain loop serializes, chains, checkpoints and appends in batches; rotation, compression and
+ * retention happen between batches. Write layer: the one object owners (sidecar, citadel) hold.
+ */
+import { unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { ensureDirDurable } from '../../lib/durable-write.js';
+import { createLogger } from '../../lib/logger.js';
+import { type AuditSigningKey, exportPublicKey, loadOrCreateSigningKey } from '../audit-key.js';
+import { GENESIS_HASH } from '../chain.js';
+import { signCheckpoint } from '../checkpoint.js';
+import type { AuditConfig } from '../config.js';
+import { AuditError } from '../errors.js';
+import type { AuditEvent } from '../event.js';
+import { ALWAYS_REDACTED_PATHS, createInputMasker } from '../mask.js';
+import { listSegments, type Segment, segmentName } from '../segments.js';
+import { compressSegment, removeCompressionLeftovers } from './compress.js';
+import { RecordWriter } from './record-writer.js';
+import { type LogTail, readLogTail, removeCompressedDuplicates } from './recovery.js';
+import { planRetention, type Removal } from './retention.js';
+import { SegmentFile } from './segment-file.js';
+import { acquireWriterLock } from './writer-lock.js';
+
+/** Source of time, injectable for tests. Milliseconds since the epoch. */
+export interface Clock {
+  now(): number;
+}
+
+export interface OpenAuditLogOptions {
+  /** The owner's state directory: holds the signing key; a relative `config.directory` resolves here. */
+  stateDir: string;
+  /** SPIFFE ID of the writing process, written into every record and checkpoint. */
+  identity: string;
+  /** Private signing key file (JWK, created 0600 if missing). Default `<stateDir>/keys/audit-signing.jwk`. */
+  keyFile?: string;
+  clock?: Clock;
+  /** Operational logger (write errors, rotation failures). Default: warn-level stderr logger. */
+  logger?: Logger;
+  /** Run the flush/checkpoint timer (default true). Tests drive `flush()` themselves. */
+  timers?: boolean;
+  /** Test seam: called before each append with its size; throwing simulates a failed write (ENOSPC…). */
+  beforeAppend?: (bytes: number) => void;
+}
+
+/** Counters for metrics. Monotonic over the log's lifetime. */
+export interface AuditCounters {
+  /** Decision records written to disk. */
+  written: number;
+  /** Records refused in `drop` mode (each is accounted for by a `gap` record). */
+  dropped: number;
+  /** Records refused in `block` mode: the caller was told to fail the request (503). */
+  refused: number;
+  /** Failed writes, rotations and compressions. */
+  errors: number;
+  checkpoints: number;
+  rotations: number;
+}
+
+/** A snapshot for health checks and metrics. */
+export interface AuditStatus {
+  healthy: boolean;
+  /** Why the log is unhealthy (null when healthy): what a 503 should say. */
+  reason: string | null;
+  mode: AuditConfig['mode'];
+  directory: string;
+  /** Current file (without extension). */
+  file: string | null;
+  /** Last sequence number sealed. */
+  seq: number;
+  buffered: number;
+  capacity: number;
+  counters: AuditCounters;
+  closed: boolean;
+}
+
+/** The handle owners hold. See `openAuditLog`. */
+export interface AuditLog {
+  /**
+   * Queue one event. Returns at once; false when the record was not accepted (block mode: unhealthy,
+   * the caller must fail the request with 503; drop mode: counted and recorded as a gap).
+   */
+  record(event: AuditEvent): boolean;
+  healthy(): boolean;
+  status(): AuditStatus;
+  readonly counters: Readonly<AuditCounters>;
+  /** Write everything queued and fsync. Rejects with ERR_AUDIT_WRITE when the log cannot be written. */
+  flush(): Promise<void>;
+  /** Flush, sign a final checkpoint, close the file and release the directory. Idempotent. */
+  close(): Promise<void>;
+}
+
+const BATCH = 4096;
+
+interface Queued {
+  e: AuditEvent;
+  at: number;
+}
+
+/** Lost-record bookkeeping between two gap records. */
+interface Lost {
+  count: number;
+  first: number;
+  last: number;
+  reason: string;
+}
+
+type AfterWrite = { kind: 'rotate' } | { kind: 'remove'; removals: Removal[] } | null;
+
+class FileAuditLog implements AuditLog {
+  readonly #config: AuditConfig;
+  readonly #dir: string;
+  readonly #identity: string;
+  readonly #key: AuditSigningKey;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #writer: RecordWriter;
+  readonly #release: () => Promise<void>;
+  readonly #beforeAppend: ((bytes: number) => void) | undefined;
+  readonly #counters: AuditCounters = {
+    written: 0,
+    dropped: 0,
+    refused: 0,
+    errors: 0,
+    checkpoints: 0,
+    rotations: 0,
+  };
+  readonly #background = new Set<Promise<void>>();
+  #segment: SegmentFile | null = null;
+  #segmentIndex: number;
+  #prevFile: string | null;
+  #recovery: { torn_bytes: number; unsigned_records: number } | undefined;
+  #queue: Queued[] = [];
+  #pending = '';
+  #pendingDecisions = 0;
+  #afterWrite: AfterWrite = null;
+  #lost: Lost | null = null;
+  #writeError: string | null = null;
+  #lastCheckpointAt: number;
+  #retentionDue = false;
+  #segmentHasRecords = false;
+  #scheduled = false;
+  #draining: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #closing = false;
+  #closed: Promise<void> | null = null;
+
+  constructor(init: {
+    config: AuditConfig;
+    dir: string;
+    identity: string;
+    key: AuditSigningKey;
+    clock: Clock;
+    logger: Logger;
+    release: () => Promise<void>;
+    tail: LogTail | null;
+    beforeAppend: ((bytes: number) => void) | undefined;
+  }) {
+    this.#config = init.config;
+    this.#dir = init.dir;
+    this.#identity = init.identity;
+    this.#key = init.key;
+    this.#clock = init.clock;
+    this.#logger = init.logger;
+    this.#release = init.release;
+    this.#beforeAppend = init.beforeAppend;
+    const tail = init.tail;
+    this.#segmentIndex = tail?.segment.index ?? 0;
+    this.#prevFile = tail?.segment.name ?? null;
+    if (tail !== null && !tail.closed) {
+      this.#recovery = { torn_bytes: tail.tornBytes, unsigned_records: tail.unsignedRecords };
+    }
+    this.#writer = new RecordWriter({
+      writer: init.identity,
+      redactPaths: [...ALWAYS_REDACTED_PATHS, ...init.config.redact.paths],
+      censor: init.config.redact.censor,
+      mask: createInputMasker(init.config.redact.keys, init.config.redact.censor),
+      chain: tail === null ? { seq: 0, hash: GENESIS_HASH } : { seq: tail.lastSeq, hash: tail.lastHash },
+    });
+    this.#lastCheckpointAt = init.clock.now();
+  }
+
+  // --- hot path ---
+
+  record(event: AuditEvent): boolean {
+    const at = event.ts ?? this.#clock.now();
+    const refusal = this.#refusal();
+    if (refusal !== null) {
+      this.#noteLost(at, refusal);
+      return false;
+    }
+    this.#queue.push({ e: event, at });
+    this.#schedule();
+    return true;
+  }
+
+  /** Why a record would be refused right now, or null. */
+  #refusal(): string | null {
+    if (this.#closing) return 'the audit log is closed';
+    if (this.#queue.length >= this.#config.buffer_records) {
+      return `audit buffer full (${this.#queue.length} records waiting to be written)`;
+    }
+    if (this.#config.mode === 'block' && this.#writeError !== null) {
+      return `audit log cannot be written: ${this.#writeError}`;
+    }
+    return null;
+  }
+
+  #noteLost(at: number, reason: string): void {
+    if (this.#config.mode === 'drop') this.#counters.dropped += 1;
+    else this.#counters.refused += 1;
+    if (this.#lost === null) this.#lost = { count: 1, first: at, last: at, reason };
+    else {
+      this.#lost.count += 1;
+      this.#lost.last = at;
+    }
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#drain();
+    });
+  }
+
+  healthy(): boolean {
+    return this.#unhealthyReason() === null;
+  }
+
+  #unhealthyReason(): string | null {
+    if (this.#closing) return 'the audit log is closed';
+    if (this.#writeError !== null) return `audit log cannot be written: ${this.#writeError}`;
+    if (this.#config.mode === 'block' && this.#queue.length >= this.#config.buffer_records) {
+      return `audit buffer full (${this.#queue.length} records waiting to be written)`;
+    }
+    return null;
+  }
+
+  status(): AuditStatus {
+    const reason = this.#unhealthyReason();
+    return {
+      healthy: reason === null,
+      reason,
+      mode: this.#config.mode,
+      directory: this.#dir,
+      file: this.#segment?.name ?? null,
+      seq: this.#writer.chain.seq,
+      buffered: this.#queue.length,
+      capacity: this.#config.buffer_records,
+      counters: { ...this.#counters },
+      closed: this.#closing,
+    };
+  }
+
+  get counters(): Readonly<AuditCounters> {
+    return { ...this.#counters };
+  }
+
+  // --- drain loop ---
+
+  #drain(): Promise<void> {
+    this.#draining ??= this.#drainLoop().finally(() => {
+      this.#draining = null;
+    });
+    return this.#draining;
+  }
+
+  async #drainLoop(): Promise<void> {
+    for (;;) {
+      try {
+        if (this.#segment === null) await this.#openSegment();
+        if (this.#pending === '') await this.#prepareBatch();
+        if (this.#pending === '') return;
+        this.#beforeAppend?.(this.#pending.length);
+        await (this.#segment as SegmentFile).append(this.#pending);
+      } catch (err) {
+        this.#onWriteError(err);
+        return;
+      }
+      this.#counters.written += this.#pendingDecisions;
+      this.#pending = '';
+      this.#pendingDecisions = 0;
+      if (this.#writeError !== null) {
+        this.#logger.warn({ dir: this.#dir }, 'audit log writable again');
+        this.#writeError = null;
+      }
+      const after = this.#afterWrite;
+      this.#afterWrite = null;
+      if (after !== null) await this.#runAfterWrite(after);
+    }
+  }
+
+  #onWriteError(err: unknown): void {
+    this.#counters.errors += 1;
+    const e = err as NodeJS.ErrnoException;
+    const message = e.code === undefined ? e.message : `${e.code}: ${e.message}`;
+    if (this.#writeError === null) {
+      this.#logger.error({ dir: this.#dir, err: message }, 'audit log write failed');
+    }
+    this.#writeError = message;
+  }
+
+  async #openSegment(): Promise<void> {
+    const now = this.#clock.now();
+    const name = segmentName(this.#segmentIndex + 1, now);
+    this.#segment = await SegmentFile.create(this.#dir, name, now);
+    this.#segmentIndex += 1;
+    this.#writer.internal('header', now, {
+      file: name,
+      prev_file: this.#prevFile,
+      prev_hash: this.#writer.chain.hash,
+      key_id: this.#key.keyId,
+      ...(this.#recovery === undefined ? {} : { recovery: this.#recovery }),
+    });
+    this.#recovery = undefined;
+    this.#segmentHasRecords = false;
+    this.#pending = this.#writer.take();
+  }
+
+  /** Fill `#pending` with the next batch; may decide to rotate or prune instead. */
+  async #prepareBatch(): Promise<void> {
+    const now = this.#clock.now();
+    const segment = this.#segment as SegmentFile;
+    if (this.#retentionDue) {
+      this.#retentionDue = false;
+      if (await this.#prepareRetention(now)) return;
+    }
+    const rotation = this.#config.rotation;
+    const due = segment.size >= rotation.max_bytes || now - segment.openedAt >= rotation.max_age;
+    if (due && this.#segmentHasRecords && (!this.#closing || this.#queue.length > 0)) {
+      await this.#sealCheckpoint(now, true);
+      this.#pending = this.#writer.take();
+      this.#afterWrite = { kind: 'rotate' };
+      return;
+    }
+    if (this.#lost !== null) {
+      const lost = this.#lost;
+      this.#lost = null;
+      this.#writer.internal('gap', now, {
+        dropped: lost.count,
+        first_at: new Date(lost.first).toISOString(),
+        last_at: new Date(lost.last).toISOString(),
+        reason: lost.reason,
+      });
+    }
+    // Stop the batch where the file reaches its size limit, so rotation happens on time.
+    const queue = this.#queue;
+    const every = this.#config.checkpoint.every_records;
+    const room = rotation.max_bytes - segment.size;
+    let taken = 0;
+    while (taken < queue.length && taken < BATCH && this.#writer.batchChars < room) {
+      const item = queue[taken] as Queued;
+      taken += 1;
+      this.#writer.decision(item.e, item.at);
+      if (this.#writer.sinceCheckpoint >= every) await this.#sealCheckpoint(item.at, false);
+    }
+    this.#queue = taken === queue.length ? [] : queue.slice(taken);
+    this.#pendingDecisions = taken;
+    if (taken > 0) this.#segmentHasRecords = true;
+    if (
+      now - this.#lastCheckpointAt >= this.#config.checkpoint.interval &&
+      this.#writer.sinceCheckpoint > 0
+    ) {
+      await this.#sealCheckpoint(now, false);
+    }
+    this.#pending = this.#writer.take();
+  }
+
+  async #sealCheckpoint(at: number, final: boolean): Promise<void> {
+    const chain = this.#writer.chain;
+    const ts = new Date(at).toISOString();
+    const claims = {
+      iss: this.#identity,
+      seq: chain.seq + 1,
+      covers_seq: chain.seq,
+      chain_hash: chain.hash,
+      records: this.#writer.sinceCheckpoint,
+      final,
+      ts,
+    };
+    const jws = await signCheckpoint(claims, this.#key);
+    this.#writer.internal('checkpoint', at, {
+      covers_seq: claims.covers_seq,
+      chain_hash: claims.chain_hash,
+      records: claims.records,
+      final,
+      key_id: this.#key.keyId,
+      jws,
+    });
+    this.#writer.sinceCheckpoint = 0;
+    this.#lastCheckpointAt = at;
+    this.#counters.checkpoints += 1;
+  }
+
+  async #runAfterWrite(after: NonNullable<AfterWrite>): Promise<void> {
+    if (after.kind === 'rotate') {
+      const old = this.#segment as SegmentFile;
+      this.#segment = null;
+      this.#prevFile = old.name;
+      this.#counters.rotations += 1;
+      try {
+        await old.close();
+      } catch (err) {
+        this.#onWriteError(err);
+      }
+      this.#startBackground(this.#afterRotation(old.path));
+      return;
+    }
+    try {
+      await (this.#segment as SegmentFile).sync();
+    } catch (err) {
+      // The retention record may not be durable: keep the files rather than remove them unannounced.
+      this.#onWriteError(err);
+      return;
+    }
+    for (const r of after.removals) {
+      await unlink(r.segment.path).catch((err: unknown) => {
+        this.#counters.errors += 1;
+        this.#logger.error(
+          { file: r.segment.path, err: (err as Error).message },
+          'audit retention: cannot remove file',
+        );
+      });
+    }
+  }
+
+  async #afterRotation(plainPath: string): Promise<void> {
+    if (this.#config.rotation.compress) {
+      try {
+        await compressSegment(plainPath);
+      } catch (err) {
+        this.#counters.errors += 1;
+        this.#logger.error(
+          { file: plainPath, err: (err as Error).message },
+          'audit rotation: gzip failed; file kept uncompressed',
+        );
+      }
+    }
+    const { max_files, max_age } = this.#config.retention;
+    if (max_files !== null || max_age !== null) {
+      this.#retentionDue = true;
+      if (!this.#closing) this.#schedule();
+    }
+  }
+
+  async #prepareRetention(now: number): Promise<boolean> {
+    const segments: Segment[] = await listSegments(this.#dir);
+    const removals = await planRetention(
+      segments,
+      { maxFiles: this.#config.retention.max_files, maxAgeMs: this.#config.retention.max_age },
+      now,
+    );
+    if (removals.length === 0) return false;
+    this.#writer.internal('retention', now, {
+      removed: removals.map((r) => ({
+        file: r.segment.name,
+        bytes: r.segment.bytes,
+        last_seq: r.lastSeq,
+        last_hash: r.lastHash,
+        reason: r.reason,
+      })),
+    });
+    this.#pending = this.#writer.take();
+    this.#afterWrite = { kind: 'remove', removals };
+    return true;
+  }
+
+  #startBackground(task: Promise<void>): void {
+    this.#background.add(task);
+    void task.finally(() => this.#background.delete(task));
+  }
+
+  // --- flush and close ---
+
+  async flush(): Promise<void> {
+    if (this.#closed !== null) return;
+    await this.#drain();
+    if (this.#writeError !== null) {
+      throw new AuditError(
+        'ERR_AUDIT_WRITE',
+        `${this.#dir}: audit log cannot be written: ${this.#writeError}`,
+      );
+    }
+    await this.#segment?.sync();
+  }
+
+  startTimer(): void {
+    this.#timer = setInterval(() => {
+      this.flush().catch(() => undefined);
+    }, this.#config.flush_interval);
+    this.#timer.unref();
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#timer);
+    let failure: string | null = null;
+    try {
+      await this.#drain();
+      while (this.#background.size > 0) {
+        await Promise.allSettled([...this.#background]);
+        await this.#drain();
+      }
+      if (this.#writeError === null && this.#segment !== null) {
+        await this.#sealCheckpoint(this.#clock.now(), true);
+        this.#pending = this.#writer.take();
+        await this.#drain();
+      }
+      failure = this.#writeError;
+    } finally {
+      await this.#segment?.close().catch((err: unknown) => {
+        failure ??= (err as Error).message;
+      });
+      await this.#release();
+    }
+    if (failure !== null) {
+      const lost = this.#queue.length + (this.#pending === '' ? 0 : this.#pendingDecisions);
+      this.#logger.error({ dir: this.#dir, lost, err: failure }, 'audit log closed with unwritten records');
+      throw new AuditError(
+        'ERR_AUDIT_WRITE',
+        `${this.#dir}: audit log closed with ${lost} unwritten records: ${failure}`,
+      );
+    }
+  }
+}
+
+/**
+ * Open (or continue) the audit log in `config.directory`: takes the directory's writer lock, loads or
+ * creates the signing key, exports its public half beside the log, and starts a new file whose header
+ * links to where the previous run stopped (noting a crash if it did not close cleanly).
+ *
+ * @example
+ * const log = await openAuditLog(config.audit, { stateDir, identity: 'spiffe://mesh.local/ns/default/sa/web' });
+ * if (!log.healthy()) return respond503(log.status().reason);
+ * log.record({ kind: 'authz', decision: 'allow', source, destination, request, status: 200 });
+ * // on SIGTERM, from the owner's own handler:
+ * await log.close();
+ */
+export async function openAuditLog(config: AuditConfig, options: OpenAuditLogOptions): Promise<AuditLog> {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const dir = resolve(options.stateDir, config.directory);
+  const logger = options.logger ?? createLogger({ level: 'warn', name: 'audit' });
+  try {
+    await ensureDirDurable(dir);
+  } catch (err) {
+    throw new AuditError(
+      'ERR_AUDIT_OPEN',
+      `${dir}: cannot create the audit log directory: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  const key = await loadOrCreateSigningKey(
+    options.keyFile ?? join(options.stateDir, 'keys', 'audit-signing.jwk'),
+  );
+  await exportPublicKey(dir, key);
+  const release = await acquireWriterLock(dir, options.identity, clock.now());
+  let log: FileAuditLog;
+  try {
+    await removeCompressionLeftovers(dir);
+    const segments = await listSegments(dir);
+    await removeCompressedDuplicates(segments);
+    const last = segments.at(-1);
+    const tail = last === undefined ? null : await readLogTail(last);
+    log = new FileAuditLog({
+      config,
+      dir,
+      identity: options.identity,
+      key,
+      clock,
+      logger,
+      release,
+      tail,
+      beforeAppend: options.beforeAppend,
+    });
+    await log.flush();
+    if (config.rotation.compress) {
+      for (const s of segments) if (!s.gzip) await compressSegment(s.path).catch(() => undefined);
+    }
+  } catch (err) {
+    await release();
+    if (err instanceof AuditError) throw err;
+    throw new AuditError('ERR_AUDIT_OPEN', `${dir}: cannot open the audit log: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (options.timers !== false) log.startTimer();
+  return log;
+}

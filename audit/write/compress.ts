@@ -1,0 +1,60 @@
+/**
+ * @module Gzip a rotated file: stream it to a temporary `.gz` beside it, fsync, rename, fsync the
+ * directory, then remove the plain file. Write layer. Streams (not lib/durable-write, which takes the
+ * whole content in memory) so a 64 MiB file never sits in the sidecar's heap. A crash at any point leaves
+ * the plain file, the `.gz`, or both complete; readers prefer the `.gz`, recovery removes the rest.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { FileMode } from '../../lib/durable-write.js';
+
+const TEMP_MARK = '.gz.tmp-';
+
+/** Compress `plainPath` (`….jsonl`) to `….jsonl.gz` and remove the plain file. Returns the new path. */
+export async function compressSegment(plainPath: string): Promise<string> {
+  const dir = dirname(plainPath);
+  const target = `${plainPath}.gz`;
+  const temp = join(dir, `.${basename(plainPath)}${TEMP_MARK}${randomBytes(4).toString('hex')}`);
+  try {
+    await pipeline(
+      createReadStream(plainPath),
+      createGzip({ level: 6 }),
+      createWriteStream(temp, { mode: FileMode.secret, flags: 'wx' }),
+    );
+    const handle = await open(temp, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await syncDir(dir);
+  await unlink(plainPath);
+  await syncDir(dir);
+  return target;
+}
+
+/** Remove temporary files left by a compression that was interrupted. */
+export async function removeCompressionLeftovers(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (name.startsWith('.audit-') && name.includes(TEMP_MARK))
+      await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
