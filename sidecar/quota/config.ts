@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { validateConfig } from '../../lib/config.js';
 import { parseDuration } from '../../lib/duration.js';
+import { slashEntrypoint } from './decision.js';
 import { ON_UNAVAILABLE_MODES } from './limit.js';
 
 /** A duration written as `50ms`, `2s`, `1m`; parsed to milliseconds within [min, max]. */
@@ -24,8 +25,6 @@ function duration(min: number, max: number) {
     return ms;
   });
 }
-
-const ENTRYPOINT = /^data(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
 const redisSchema = z.strictObject({
   /** `redis://host:port/db` or `rediss://` for TLS. Credentials never go in the URL: see password_file. */
@@ -71,11 +70,21 @@ const globalSchema = z.strictObject({
 
 /** Schema of the `quota:` section. Absent section = no quota enforcement. */
 export const quotaConfigSchema = z.strictObject({
-  /** Rule that returns the set of limits; evaluated in the same call as authorization. */
+  /**
+   * Rule that returns the set of limits, in OPA's slash form like the sidecar's other entrypoints
+   * (`data.palisade.quota.limits` is accepted and stored as `palisade/quota/limits`).
+   */
   entrypoint: z
     .string()
-    .regex(ENTRYPOINT, 'expected a rule reference such as data.palisade.quota.limits')
-    .default('data.palisade.quota.limits'),
+    .transform((text, ctx) => {
+      const slash = slashEntrypoint(text);
+      if (slash === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'expected an entrypoint such as palisade/quota/limits' });
+        return z.NEVER;
+      }
+      return slash;
+    })
+    .default('palisade/quota/limits'),
   /** Send RateLimit-Policy / RateLimit on every response that had limits (429s always carry them). */
   response_headers: z.boolean().default(true),
   local: z

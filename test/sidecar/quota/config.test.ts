@@ -8,7 +8,7 @@ import { parseQuotaConfig } from '../../../sidecar/quota/config.js';
 describe('quota config', () => {
   test('an empty section gets every default', () => {
     assert.deepEqual(parseQuotaConfig({}), {
-      entrypoint: 'data.palisade.quota.limits',
+      entrypoint: 'palisade/quota/limits',
       response_headers: true,
       local: { max_keys: 50_000, sweep_interval: 10_000 },
     });
@@ -27,6 +27,11 @@ describe('quota config', () => {
       time_source: 'redis',
     });
     assert.ok(Object.isFrozen(c.global));
+  });
+
+  test('the entrypoint is stored in slash form, whichever form was written', () => {
+    assert.equal(parseQuotaConfig({ entrypoint: 'data.acme.rate.limits' }).entrypoint, 'acme/rate/limits');
+    assert.equal(parseQuotaConfig({ entrypoint: 'acme/rate/limits' }).entrypoint, 'acme/rate/limits');
   });
 
   const bad: { note: string; value: unknown; message: RegExp }[] = [
@@ -74,7 +79,7 @@ describe('quota config', () => {
     {
       note: 'bad entrypoint',
       value: { entrypoint: 'palisade.quota' },
-      message: /entrypoint: expected a rule reference such as data\.palisade\.quota\.limits/,
+      message: /entrypoint: expected an entrypoint such as palisade\/quota\/limits \(found "palisade\.quota"\)$/,
     },
     {
       note: 'unknown field',

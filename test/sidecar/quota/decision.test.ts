@@ -8,8 +8,8 @@ import { DECISION_ENTRYPOINT, decisionModule, splitDecision } from '../../../sid
 describe('decision module', () => {
   test('one rule per configured entrypoint, in one package with one entrypoint', () => {
     const src = decisionModule({
-      allow: 'data.palisade.authz.allow',
-      reason: 'data.palisade.authz.reason',
+      allow: 'palisade/authz/allow',
+      reason: 'palisade/authz/reason',
       quota: 'data.palisade.quota.limits',
     });
     assert.equal(DECISION_ENTRYPOINT, 'palisade_sidecar/decision');
@@ -27,7 +27,7 @@ describe('decision module', () => {
   const bad = [
     { note: 'not a data reference', ref: 'input.x' },
     { note: 'injection attempt', ref: 'data.a.b }\nallow := true' },
-    { note: 'points at itself', ref: 'data.palisade_sidecar.decision' },
+    { note: 'points at itself', ref: 'palisade_sidecar/decision' },
   ];
   for (const c of bad) {
     test(`rejects entrypoint: ${c.note}`, () => {
@@ -35,7 +35,10 @@ describe('decision module', () => {
         () => decisionModule({ allow: 'data.a.allow', quota: c.ref }),
         (err: Error & { code?: string }) => {
           assert.equal(err.code, 'ERR_QUOTA_LIMIT_INVALID');
-          assert.match(err.message, /^decision entrypoint limits: ".*" is not a rule reference/s);
+          assert.match(
+            err.message,
+            /^decision entrypoint limits: ".*" is not an entrypoint such as palisade\/authz\/allow$/s,
+          );
           return true;
         },
       );
