@@ -60,8 +60,9 @@ export interface AuditCounters {
 
 /** A snapshot for health checks and metrics. */
 export interface AuditStatus {
+  /** Same as `healthy()`. */
   healthy: boolean;
-  /** Why the log is unhealthy (null when healthy): what a 503 should say. */
+  /** What is wrong, in either mode (null when records are being written normally): what a 503 says. */
   reason: string | null;
   mode: AuditConfig['mode'];
   directory: string;
@@ -82,6 +83,10 @@ export interface AuditLog {
    * the caller must fail the request with 503; drop mode: counted and recorded as a gap).
    */
   record(event: AuditEvent): boolean;
+  /**
+   * May the caller keep serving? Block mode: false while records cannot be accepted or written (answer
+   * 503 with `status().reason`). Drop mode: true while open (losses are counted, not refused).
+   */
   healthy(): boolean;
   status(): AuditStatus;
   readonly counters: Readonly<AuditCounters>;
@@ -227,6 +232,8 @@ class FileAuditLog implements AuditLog {
   }
 
   healthy(): boolean {
+    // Drop mode keeps serving whatever happens to the disk (losses are counted and recorded as gaps).
+    if (this.#config.mode === 'drop') return !this.#closing;
     return this.#unhealthyReason() === null;
   }
 
@@ -242,7 +249,7 @@ class FileAuditLog implements AuditLog {
   status(): AuditStatus {
     const reason = this.#unhealthyReason();
     return {
-      healthy: reason === null,
+      healthy: this.healthy(),
       reason,
       mode: this.#config.mode,
       directory: this.#dir,
