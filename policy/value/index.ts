@@ -24,6 +24,7 @@ export {
 export { ObjectValue } from './object.js';
 export { SetValue } from './set.js';
 export { toRegoString } from './term.js';
+export { parseRegoTerm } from './term-parse.js';
 export {
   type ArrayValue,
   BigNum,

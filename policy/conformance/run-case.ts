@@ -1,0 +1,80 @@
+/**
+ * @module Runs one conformance case end to end in the chosen mode: OPA's own plan (`--plans`) or our
+ * front end (compile → plan), then the IR evaluator or the Wasm backend. Conformance layer.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EvalError, evaluatePlan } from '../eval/index.js';
+import type { Policy } from '../ir/ir.js';
+import { fromJS, ObjectValue, parseRegoTerm, toJS } from '../value/index.js';
+import type { CaseResult, Target } from './expect.js';
+import { frontEndPlan } from './front-end.js';
+import type { ConformanceCase } from './suite.js';
+import { wasmEvaluate } from './wasm-target.js';
+
+export interface RunOptions {
+  /** Root of OPA's plans (`../shared/opa-ir/v1`): evaluate OPA's plan instead of compiling ours. */
+  readonly plansRoot: string | undefined;
+  readonly target: Target;
+}
+
+// OPA's plan files parsed once per worker (a file holds several cases).
+const planFiles = new Map<string, { cases: { plan: Policy }[] }>();
+
+function opaPlan(root: string, c: ConformanceCase): Policy {
+  const file = c.file.replace(/\.ya?ml$/, '.json');
+  let doc = planFiles.get(file);
+  if (!doc) {
+    doc = JSON.parse(readFileSync(join(root, file), 'utf8')) as { cases: { plan: Policy }[] };
+    planFiles.set(file, doc);
+  }
+  const entry = doc.cases[c.index];
+  if (!entry) throw new Error(`no OPA plan for case ${c.index} in ${file}`);
+  return entry.plan;
+}
+
+/** Run a case; never throws (a crash becomes an error result with code `crash`). */
+export async function runCase(c: ConformanceCase, opts: RunOptions): Promise<CaseResult> {
+  try {
+    const input = c.inputTerm !== undefined ? parseRegoTerm(c.inputTerm) : c.input;
+    const data = c.data ?? new ObjectValue();
+    const planned =
+      opts.plansRoot !== undefined ? { policy: opaPlan(opts.plansRoot, c) } : await frontEndPlan(c);
+    if ('error' in planned) return planned.error;
+    if (opts.target === 'wasm') {
+      const rs = await wasmEvaluate(
+        planned.policy,
+        toJS(data),
+        input === undefined ? undefined : toJS(input),
+      );
+      return { kind: 'result', resultSet: (rs as unknown[]).map((r) => fromJS(r)) };
+    }
+    const resultSet = evaluatePlan(planned.policy, {
+      input,
+      data,
+      strictBuiltinErrors: c.strictError,
+      now: () => BigInt(Date.now()) * 1_000_000n,
+      print: () => {},
+    });
+    return { kind: 'result', resultSet };
+  } catch (err) {
+    return errorResult(err);
+  }
+}
+
+/** An exception as a case result: OPA codes where the error carries one. */
+export function errorResult(err: unknown): CaseResult {
+  if (err instanceof EvalError) return { kind: 'error', code: err.regoCode, message: err.message };
+  const e = err as {
+    regoCode?: unknown;
+    errors?: { code?: unknown; message?: unknown }[];
+    message?: unknown;
+  };
+  if (typeof e?.regoCode === 'string') return { kind: 'error', code: e.regoCode, message: String(e.message) };
+  const first = Array.isArray(e?.errors) ? e.errors[0] : undefined;
+  if (first && typeof first.code === 'string') {
+    return { kind: 'error', code: first.code, message: String(e.message ?? first.message) };
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return { kind: 'error', code: 'crash', message: message.split('\n').slice(0, 4).join(' | ') };
+}

@@ -1,0 +1,7 @@
+/**
+ * @module Public API of the IR evaluator: OPA's plan IR evaluated in TypeScript with OPA's semantics.
+ * Re-exports only.
+ */
+export { EvalError, type EvalErrorCode, type EvalLocation } from './errors.js';
+export { evaluatePlan, planNames, type ResultSet } from './evaluate.js';
+export type { BuiltinResolver, EvalBuiltin, EvalTracer, EvaluateOptions } from './options.js';
