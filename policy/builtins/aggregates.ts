@@ -13,12 +13,12 @@ import {
   ObjectValue,
   type RegoNumber,
   SetValue,
-  toBigInt,
   toDecimal,
   type Value,
 } from '../value/index.js';
 import { elementError, operandError } from './builtin-error.js';
 import type { ImplTable } from './impl-types.js';
+import { bigIntOf } from './operands.js';
 
 function count(args: readonly Value[]): Value {
   const v = args[0] as Value;
@@ -50,7 +50,7 @@ function fold(
   const items = numbersOf(v);
   if (items.every(isIntegral)) {
     let acc = init;
-    for (const x of items) acc = intOp(acc, toBigInt(x) as bigint);
+    for (const x of items) acc = intOp(acc, bigIntOf(x) as bigint);
     return numberFromBigInt(acc);
   }
   let acc = new Decimal(init.toString());

@@ -7,7 +7,13 @@ import { PolicyError } from '../errors.js';
 import { typeOf, type Value } from '../value/index.js';
 
 /** OPA's evaluation error code a builtin failure maps to. */
-export type BuiltinErrorKind = 'eval_builtin_error' | 'eval_type_error';
+export type BuiltinErrorKind =
+  | 'eval_builtin_error'
+  | 'eval_type_error'
+  /** A template string produced more than one output (always a halt error, as in OPA). */
+  | 'eval_conflict_error'
+  /** A builtin was called with a value the compiler never produces (always a halt error). */
+  | 'eval_internal_error';
 
 export interface BuiltinErrorOptions {
   kind?: BuiltinErrorKind;

@@ -11,9 +11,12 @@ import type { ImplTable } from './impl-types.js';
 import { jsonYamlBuiltins } from './json-yaml.js';
 import { numberBuiltins } from './numbers.js';
 import { objectBuiltins } from './objects.js';
+import { printBuiltins } from './print.js';
 import { regexBuiltins } from './regex.js';
 import { setBuiltins } from './sets.js';
+import { sprintfBuiltins } from './sprintf.js';
 import { stringBuiltins } from './strings.js';
+import { timeBuiltins } from './time.js';
 import { typeBuiltins } from './types.js';
 import { unitBuiltins } from './units.js';
 
@@ -26,9 +29,12 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   'json-yaml': jsonYamlBuiltins,
   numbers: numberBuiltins,
   objects: objectBuiltins,
+  print: printBuiltins,
   regex: regexBuiltins,
   sets: setBuiltins,
+  sprintf: sprintfBuiltins,
   strings: stringBuiltins,
+  time: timeBuiltins,
   types: typeBuiltins,
   units: unitBuiltins,
 };

@@ -11,13 +11,12 @@ import {
   numberFromDecimal,
   type RegoNumber,
   SetValue,
-  toBigInt,
   toDecimal,
   type Value,
 } from '../value/index.js';
 import { BuiltinError, operandError } from './builtin-error.js';
 import type { ImplTable } from './impl-types.js';
-import { integer, num, str } from './operands.js';
+import { bigIntOf, integer, num, str } from './operands.js';
 
 // Plain doubles inside this window add/subtract/multiply without leaving the safe-integer range.
 const SMALL = 2 ** 26;
@@ -31,8 +30,8 @@ type DecOp = (x: Decimal, y: Decimal) => Decimal;
 
 /** Integers exactly (bigint), anything else through decimals. */
 function arith(a: RegoNumber, b: RegoNumber, intOp: IntOp, decOp: DecOp): RegoNumber {
-  const x = isIntegral(a) ? toBigInt(a) : undefined;
-  const y = x !== undefined && isIntegral(b) ? toBigInt(b) : undefined;
+  const x = isIntegral(a) ? bigIntOf(a) : undefined;
+  const y = x !== undefined && isIntegral(b) ? bigIntOf(b) : undefined;
   if (x !== undefined && y !== undefined) return numberFromBigInt(intOp(x, y));
   return numberFromDecimal(decOp(toDecimal(a), toDecimal(b)));
 }
@@ -92,8 +91,8 @@ function div(args: readonly Value[]): Value {
   const b = num(args, 1);
   const divisor = toDecimal(b);
   if (divisor.isZero()) throw new BuiltinError('divide by zero');
-  const x = isIntegral(a) ? toBigInt(a) : undefined;
-  const y = isIntegral(b) ? toBigInt(b) : undefined;
+  const x = isIntegral(a) ? bigIntOf(a) : undefined;
+  const y = isIntegral(b) ? bigIntOf(b) : undefined;
   if (x !== undefined && y !== undefined && x % y === 0n) return numberFromBigInt(x / y);
   return numberFromDecimal(new DIVISION(toDecimal(a)).div(new DIVISION(divisor)));
 }
@@ -102,8 +101,8 @@ function rem(args: readonly Value[]): Value {
   const a = num(args, 0);
   const b = num(args, 1);
   if (!isIntegral(a) || !isIntegral(b)) throw new BuiltinError('modulo on floating-point number');
-  const x = toBigInt(a) as bigint;
-  const y = toBigInt(b) as bigint;
+  const x = bigIntOf(a) as bigint;
+  const y = bigIntOf(b) as bigint;
   if (y === 0n) throw new BuiltinError('modulo by zero');
   // bigint % truncates toward zero, like Go's big.Int.Rem and int %.
   return numberFromBigInt(x % y);

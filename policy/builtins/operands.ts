@@ -10,6 +10,7 @@ import {
   type RegoNumber,
   SetValue,
   toBigInt,
+  toDecimal,
   type Value,
 } from '../value/index.js';
 import { BuiltinError, operandError, typeError } from './builtin-error.js';
@@ -55,10 +56,22 @@ export function set(args: readonly Value[], i: number): SetValue {
   return v;
 }
 
+/**
+ * The integer a number denotes, exactly, or undefined when it is not an integer. A double is read through
+ * its shortest decimal text (the literal OPA would hold), not its binary value: 1585852421593912000 stays
+ * …000, not the double's …064.
+ */
+export function bigIntOf(n: RegoNumber): bigint | undefined {
+  if (typeof n === 'number') {
+    if (!Number.isInteger(n)) return undefined;
+    return Number.isSafeInteger(n) ? BigInt(n) : BigInt(toDecimal(n).toFixed());
+  }
+  return isIntegral(n) ? toBigInt(n) : undefined;
+}
+
 /** An integer operand as a bigint; `operand N must be integer number but got floating-point number`. */
 export function integer(args: readonly Value[], i: number): bigint {
-  const n = num(args, i);
-  const b = isIntegral(n) ? toBigInt(n) : undefined;
+  const b = bigIntOf(num(args, i));
   if (b === undefined)
     throw typeError(`operand ${i + 1} must be integer number but got floating-point number`);
   return b;
