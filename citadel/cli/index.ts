@@ -3,6 +3,14 @@
  * CLI layer: parses flags, calls citadel's public API, prints results.
  */
 import type { Command } from 'commander';
+import { registerCaCommands } from './ca-commands.js';
+import { registerCertCommands } from './cert-commands.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerTokenCommands } from './token-command.js';
 
-/** Citadel's groups land with the citadel issue; until then none is registered. */
-export function registerCitadelCommands(_program: Command): void {}
+export function registerCitadelCommands(program: Command): void {
+  registerCaCommands(program);
+  registerCertCommands(program);
+  registerTokenCommands(program);
+  registerServeCommand(program);
+}

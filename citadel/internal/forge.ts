@@ -66,6 +66,8 @@ export interface TbsSpec {
   isCa: boolean;
   pathLen?: number | undefined;
   keyUsage: readonly KeyUsage[];
+  /** Default true, as the X509-SVID spec requires; false exists only to let tests mint non-conformant certs. */
+  keyUsageCritical?: boolean | undefined;
   extKeyUsage?: readonly ('serverAuth' | 'clientAuth')[] | undefined;
   uris: readonly string[];
   dnsNames?: readonly string[] | undefined;
@@ -171,7 +173,7 @@ export function encodeTbsCertificate(spec: TbsSpec): Buffer {
       true,
       seq(spec.isCa ? [bool(true), ...(spec.pathLen === undefined ? [] : [smallInt(spec.pathLen)])] : []),
     ),
-    extension(OID.keyUsage, true, keyUsageBits(spec.keyUsage)),
+    extension(OID.keyUsage, spec.keyUsageCritical ?? true, keyUsageBits(spec.keyUsage)),
   ];
   if (spec.extKeyUsage !== undefined && spec.extKeyUsage.length > 0) {
     exts.push(extension(OID.extKeyUsage, false, seq(spec.extKeyUsage.map((e) => oid(OID[e])))));

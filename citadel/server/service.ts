@@ -56,8 +56,6 @@ export function grpcStatusFor(err: unknown): grpc.status {
       return grpc.status.UNAUTHENTICATED;
     case 'ERR_CITADEL_PERMISSION_DENIED':
       return grpc.status.PERMISSION_DENIED;
-    case 'ERR_CITADEL_RATE_LIMITED':
-      return grpc.status.RESOURCE_EXHAUSTED;
     default:
       return grpc.status.INTERNAL;
   }
