@@ -31,7 +31,10 @@ test('docs/errors.md lists every ERR_ code used in the source, and only those', 
   const used = new Set<string>();
   for (const dir of SOURCE_DIRS) {
     for (const file of sourceFiles(join(PACKAGE_ROOT, dir))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(CODE)) used.add(m[1] as string);
+      for (const m of readFileSync(file, 'utf8').matchAll(CODE)) {
+        // A prefix such as 'ERR_CITADEL_' (codes built from a template) is not a code of its own.
+        if (!(m[1] as string).endsWith('_')) used.add(m[1] as string);
+      }
     }
   }
   const doc = readFileSync(join(PACKAGE_ROOT, 'docs', 'errors.md'), 'utf8');
