@@ -133,9 +133,8 @@ export class CertificateAuthority {
    */
   servingHierarchy(): { root: LoadedRoot; intermediate: LoadedIntermediate } {
     const now = this.clock.now();
-    const activated = this.#state.roots
-      .filter((r) => Date.parse(r.entry.activateAt) <= now)
-      .sort((a, b) => Date.parse(a.entry.activateAt) - Date.parse(b.entry.activateAt));
+    // Manifest order is oldest generation first; keep it among activated roots.
+    const activated = this.#state.roots.filter((r) => Date.parse(r.entry.activateAt) <= now);
     for (const root of activated) {
       const intermediate = this.#state.intermediates.find((i) => i.entry.rootId === root.entry.id);
       if (intermediate !== undefined && intermediate.cert.notAfter.getTime() > now)

@@ -69,7 +69,12 @@ export function verifyCsr(input: string | Buffer, trustDomain: string): Verified
   if (size > MAX_CSR_BYTES) throw bad(`larger than ${MAX_CSR_BYTES} bytes`);
   let der: Buffer;
   if (typeof input === 'string') {
-    const blocks = pemBlocks(input, 'CERTIFICATE REQUEST', 'csr', 'ERR_CITADEL_CSR_INVALID');
+    let blocks: Buffer[];
+    try {
+      blocks = pemBlocks(input, 'CERTIFICATE REQUEST', 'csr_pem', 'ERR_CITADEL_CSR_INVALID');
+    } catch (err) {
+      throw bad((err as Error).message, err);
+    }
     if (blocks.length !== 1) throw bad(`expected one CERTIFICATE REQUEST block, found ${blocks.length}`);
     der = blocks[0] as Buffer;
   } else {

@@ -186,7 +186,9 @@ export async function startCitadelServer(options: CitadelServerOptions): Promise
     return busy;
   };
   let debounce: NodeJS.Timeout | undefined;
-  const watcher = watch(caPaths(options.stateDir).dir, () => {
+  // React to commits only: ca.json is renamed into place last by every CA change (journal appends are not).
+  const watcher = watch(caPaths(options.stateDir).dir, (_event, filename) => {
+    if (filename !== null && filename !== 'ca.json') return;
     clearTimeout(debounce);
     debounce = setTimeout(() => void maintain(), 50);
   });

@@ -10,10 +10,13 @@ export type RootStatus = 'staged' | 'active' | 'superseded';
 
 /** The root issuance chains to at `now`: among activated roots, the most recently activated. */
 export function activeRootEntry(manifest: CaManifest, now: number): RootEntry {
-  const activated = manifest.roots
-    .filter((r) => Date.parse(r.activateAt) <= now)
-    .sort((a, b) => Date.parse(b.activateAt) - Date.parse(a.activateAt));
-  const root = activated[0] ?? manifest.roots[0];
+  // Later manifest entries are newer generations, so on equal activation times the later one wins.
+  let active: RootEntry | undefined;
+  for (const r of manifest.roots) {
+    const at = Date.parse(r.activateAt);
+    if (at <= now && (active === undefined || at >= Date.parse(active.activateAt))) active = r;
+  }
+  const root = active ?? manifest.roots[0];
   if (root === undefined) throw new CitadelError('ERR_CITADEL_STATE_CORRUPT', 'ca.json lists no root');
   return root;
 }
