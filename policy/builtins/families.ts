@@ -9,6 +9,9 @@ import { encodingBuiltins } from './encoding.js';
 import { globBuiltins } from './glob.js';
 import type { ImplTable } from './impl-types.js';
 import { jsonYamlBuiltins } from './json-yaml.js';
+import { jwtBuiltins } from './jwt.js';
+import { jwtSignBuiltins } from './jwt-sign.js';
+import { cidrBuiltins } from './net-cidr.js';
 import { numberBuiltins } from './numbers.js';
 import { objectBuiltins } from './objects.js';
 import { printBuiltins } from './print.js';
@@ -24,9 +27,12 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   aggregates: aggregateBuiltins,
   arrays: arrayBuiltins,
   comparison: comparisonBuiltins,
+  'net-cidr': cidrBuiltins,
   encoding: encodingBuiltins,
   glob: globBuiltins,
   'json-yaml': jsonYamlBuiltins,
+  jwt: jwtBuiltins,
+  'jwt-sign': jwtSignBuiltins,
   numbers: numberBuiltins,
   objects: objectBuiltins,
   print: printBuiltins,
