@@ -36,8 +36,10 @@ export function judge(c: ConformanceCase, got: CaseResult, target: Target): stri
   let expected = want.map(asJson);
   if (c.ignoreGeneratedVars) have = have.map(dropGenerated);
   if (c.sortBindings) {
-    have = [...have].sort(compare);
-    expected = [...expected].sort(compare);
+    // As OPA's harness does: bindings holding sets come back as arrays in no promised order, so the
+    // arrays inside each binding are sorted, and so is the list of results.
+    have = have.map(sortBindingArrays).sort(compare);
+    expected = expected.map(sortBindingArrays).sort(compare);
   }
   if (have.length !== expected.length || !have.every((v, i) => equal(v, expected[i] as Value))) {
     return `want ${toRegoString(expected)}, got ${toRegoString(have)}`;
@@ -60,6 +62,11 @@ function dropGenerated(v: Value): Value {
   if (!(v instanceof ObjectValue)) return v;
   const generated = (k: Value) => typeof k === 'string' && (k.startsWith('__local') || k.startsWith('$'));
   return ObjectValue.from([...v.entries()].filter(([k]) => !generated(k)));
+}
+
+function sortBindingArrays(v: Value): Value {
+  if (!(v instanceof ObjectValue)) return v;
+  return ObjectValue.from([...v.entries()].map(([k, x]) => [k, Array.isArray(x) ? [...x].sort(compare) : x]));
 }
 
 function show(got: CaseResult): string {

@@ -48,7 +48,8 @@ export function loadFrontEnd(): Promise<FrontEnd | string> {
 export async function frontEndPlan(c: ConformanceCase): Promise<{ policy: Policy } | { error: CaseResult }> {
   const fe = await loadFrontEnd();
   if (typeof fe === 'string') return { error: { kind: 'error', code: 'front_end_unavailable', message: fe } };
-  const files = c.modules.map((text, i) => ({ path: `module-${i}.rego`, text }));
+  // OPA's harness names the modules test-N.rego; expected error messages carry those names.
+  const files = c.modules.map((text, i) => ({ path: `test-${i}.rego`, text }));
   const compiled = fe.compileModules(files, {});
   if (!compiled.ok) return { error: diagnostics(compiled.errors) };
   const planned = fe.planQuery(compiled.compiled, c.query);

@@ -5,14 +5,27 @@
 import { Worker } from 'node:worker_threads';
 import type { CaseOutcome, CaseRequest } from './worker.js';
 
-// Run the worker from the same kind of file as this module (.ts under tsx, .js when compiled).
-const WORKER_URL = new URL(`./worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+// Run the worker from the same kind of file as this module: compiled .js, or .ts under tsx (which the
+// worker then needs to load too).
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_FILE = new URL(`./worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+// Under tsx, a worker's own entry is loaded before tsx's hooks apply to it: boot through a data: URL
+// module that registers tsx first, then imports the TypeScript worker.
+const WORKER_URL = FROM_SOURCE
+  ? new URL(
+      `data:text/javascript,${encodeURIComponent(
+        `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(WORKER_FILE.href)});`,
+      )}`,
+    )
+  : WORKER_FILE;
+const WORKER_OPTIONS = {};
 
 class Slot {
   #worker: Worker | undefined;
 
   run(req: CaseRequest, timeoutMs: number): Promise<CaseOutcome> {
-    const worker = (this.#worker ??= new Worker(WORKER_URL));
+    this.#worker ??= new Worker(WORKER_URL, WORKER_OPTIONS);
+    const worker = this.#worker;
     return new Promise((resolve) => {
       const done = (o: CaseOutcome) => {
         clearTimeout(timer);

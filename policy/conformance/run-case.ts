@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EvalError, evaluatePlan } from '../eval/index.js';
+import { evaluatePlan, RegoEvalError } from '../eval/index.js';
 import type { Policy } from '../ir/ir.js';
 import { fromJS, ObjectValue, parseRegoTerm, toJS } from '../value/index.js';
 import type { CaseResult, Target } from './expect.js';
@@ -30,7 +30,18 @@ function opaPlan(root: string, c: ConformanceCase): Policy {
   }
   const entry = doc.cases[c.index];
   if (!entry) throw new Error(`no OPA plan for case ${c.index} in ${file}`);
-  return entry.plan;
+  return withHarnessFileNames(entry.plan);
+}
+
+/**
+ * OPA's plan generator named the modules `module-N.rego`; OPA's conformance harness names them
+ * `test-N.rego`, and expected error messages carry that name. Use the harness's names.
+ */
+function withHarnessFileNames(plan: Policy): Policy {
+  const files = plan.static?.files;
+  if (!files) return plan;
+  const renamed = files.map((f) => ({ value: f.value.replace(/^module-(\d+)\.rego$/, 'test-$1.rego') }));
+  return { ...plan, static: { ...plan.static, files: renamed } };
 }
 
 /** Run a case; never throws (a crash becomes an error result with code `crash`). */
@@ -64,7 +75,7 @@ export async function runCase(c: ConformanceCase, opts: RunOptions): Promise<Cas
 
 /** An exception as a case result: OPA codes where the error carries one. */
 export function errorResult(err: unknown): CaseResult {
-  if (err instanceof EvalError) return { kind: 'error', code: err.regoCode, message: err.message };
+  if (err instanceof RegoEvalError) return { kind: 'error', code: err.regoCode, message: err.message };
   const e = err as {
     regoCode?: unknown;
     errors?: { code?: unknown; message?: unknown }[];

@@ -5,7 +5,7 @@
 import { PolicyError } from '../errors.js';
 
 /** OPA's evaluation error codes (v1/topdown/errors.go) the evaluator raises. */
-export type EvalErrorCode =
+export type RegoEvalErrorCode =
   | 'eval_conflict_error'
   | 'eval_builtin_error'
   | 'eval_type_error'
@@ -23,13 +23,13 @@ export interface EvalLocation {
  * An evaluation failed. `regoCode` is OPA's code, `regoMessage` OPA's message without location;
  * `message` is OPA's full text `file:row: code: message`.
  */
-export class EvalError extends PolicyError {
-  readonly regoCode: EvalErrorCode;
+export class RegoEvalError extends PolicyError {
+  readonly regoCode: RegoEvalErrorCode;
   readonly regoMessage: string;
   readonly location: EvalLocation | undefined;
 
   constructor(
-    regoCode: EvalErrorCode,
+    regoCode: RegoEvalErrorCode,
     regoMessage: string,
     location?: EvalLocation,
     options: { cause?: unknown } = {},

@@ -5,7 +5,7 @@
 import { createBuiltinContext, lookupBuiltin } from '../builtins/index.js';
 import type { Policy } from '../ir/ir.js';
 import { ObjectValue } from '../value/index.js';
-import { EvalError } from './errors.js';
+import { RegoEvalError } from './errors.js';
 import { Interpreter } from './interpreter.js';
 import type { EvaluateOptions } from './options.js';
 import { type PreparedPlan, type Program, programFor } from './program.js';
@@ -14,7 +14,7 @@ import { type PreparedPlan, type Program, programFor } from './program.js';
 export type ResultSet = ObjectValue[];
 
 /**
- * Evaluate a plan. Returns the result set: an empty array means undefined. Throws `EvalError`
+ * Evaluate a plan. Returns the result set: an empty array means undefined. Throws `RegoEvalError`
  * (`ERR_POLICY_EVAL`, with OPA's `regoCode`) on conflicts, strict builtin errors and halts.
  *
  * @example
@@ -52,11 +52,14 @@ function selectPlan(program: Program, name: string | undefined): PreparedPlan {
     const p = program.plans.get(name);
     if (!p) {
       const known = [...program.plans.keys()].join(', ') || 'none';
-      throw new EvalError('eval_internal_error', `no plan named ${JSON.stringify(name)} (plans: ${known})`);
+      throw new RegoEvalError(
+        'eval_internal_error',
+        `no plan named ${JSON.stringify(name)} (plans: ${known})`,
+      );
     }
     return p;
   }
   const first = program.plans.values().next();
-  if (first.done) throw new EvalError('eval_internal_error', 'the plan document has no plans');
+  if (first.done) throw new RegoEvalError('eval_internal_error', 'the plan document has no plans');
   return first.value;
 }

@@ -7,7 +7,7 @@ import type { BuiltinContext } from '../builtins/index.js';
 import type { Block, Operand, Stmt } from '../ir/ir.js';
 import { equal, type HashKey, hashKey, ObjectValue, SetValue, type Value } from '../value/index.js';
 import { dot, length } from './access.js';
-import { EvalError, type EvalLocation } from './errors.js';
+import { type EvalLocation, RegoEvalError } from './errors.js';
 import type { BuiltinResolver, EvalBuiltin, EvalTracer } from './options.js';
 import type { PreparedFunc, PreparedPlan, Program } from './program.js';
 import { mergeObjects, upsert } from './with-upsert.js';
@@ -235,7 +235,7 @@ export class Interpreter {
           const cur = obj.get(k);
           if (cur !== undefined) {
             if (!equal(cur, v))
-              throw new EvalError('eval_conflict_error', 'object keys must be unique', this.#location(s));
+              throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', this.#location(s));
             return DONE;
           }
         }
@@ -246,9 +246,7 @@ export class Interpreter {
         const a = f[s.stmt.a];
         const b = f[s.stmt.b];
         if (a === undefined || b === undefined) return 0;
-        const merged = mergeObjects(a, b);
-        if (merged === undefined) return 0;
-        f[s.stmt.target] = merged;
+        f[s.stmt.target] = mergeObjects(a, b);
         return DONE;
       }
       case 'SetAddStmt': {
@@ -298,15 +296,18 @@ export class Interpreter {
       case 'NopStmt':
         return DONE;
       default:
-        throw new EvalError('eval_internal_error', `unknown IR statement ${(s as { type: string }).type}`);
+        throw new RegoEvalError(
+          'eval_internal_error',
+          `unknown IR statement ${(s as { type: string }).type}`,
+        );
     }
   }
 
-  #conflict(s: Stmt): EvalError {
+  #conflict(s: Stmt): RegoEvalError {
     const msg = this.#fn?.isFunction
       ? 'functions must not produce multiple outputs for same inputs'
       : 'complete rules must not produce multiple outputs';
-    return new EvalError('eval_conflict_error', msg, this.#location(s));
+    return new RegoEvalError('eval_conflict_error', msg, this.#location(s));
   }
 
   #scan(s: Extract<Stmt, { type: 'ScanStmt' }>, f: Frame): number {
@@ -345,10 +346,12 @@ export class Interpreter {
   #with(s: Extract<Stmt, { type: 'WithStmt' }>, f: Frame): number {
     const { local, path, value, block } = s.stmt;
     const v = this.#op(value, f);
-    if (v === undefined) return 0;
     const saved = f[local];
     const keys = (path ?? []).map((i) => this.#strings[i] as string);
-    f[local] = upsert(saved, keys, v);
+    // The planner restores the original document with `with input as <saved input>`, which may be
+    // undefined (no input given): replacing the whole document with undefined is allowed.
+    if (v === undefined && keys.length > 0) return 0;
+    f[local] = v === undefined ? undefined : upsert(saved, keys, v);
     this.#memo.push(new Map());
     let r: number;
     try {
@@ -398,7 +401,7 @@ export class Interpreter {
     let def = this.#resolved.get(name);
     if (!def) {
       def = this.#builtins(name);
-      if (!def) throw new EvalError('eval_internal_error', `unknown function ${name}`, this.#location(s));
+      if (!def) throw new RegoEvalError('eval_internal_error', `unknown function ${name}`, this.#location(s));
       this.#resolved.set(name, def);
     }
     try {
@@ -411,7 +414,7 @@ export class Interpreter {
       const code =
         isBuiltinError && e.regoCode === 'eval_type_error' ? 'eval_type_error' : 'eval_builtin_error';
       const message = err instanceof Error ? err.message : String(err);
-      throw new EvalError(code, message, this.#location(s), { cause: err });
+      throw new RegoEvalError(code, message, this.#location(s), { cause: err });
     }
   }
 }

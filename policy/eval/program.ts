@@ -4,7 +4,7 @@
  */
 import type { Block, Func, Plan, Policy, Stmt } from '../ir/ir.js';
 import { numberFromLiteral, type Value } from '../value/index.js';
-import { EvalError } from './errors.js';
+import { RegoEvalError } from './errors.js';
 
 /** A function ready to call. */
 export interface PreparedFunc {
@@ -53,11 +53,11 @@ export class Program {
     if (n === undefined) {
       const text = this.strings[index];
       if (text === undefined)
-        throw new EvalError('eval_internal_error', `number constant ${index} out of range`);
+        throw new RegoEvalError('eval_internal_error', `number constant ${index} out of range`);
       try {
         n = numberFromLiteral(text);
       } catch (cause) {
-        throw new EvalError(
+        throw new RegoEvalError(
           'eval_internal_error',
           `invalid number literal ${JSON.stringify(text)}`,
           undefined,

@@ -27,11 +27,12 @@ function copyOrNew(v: Value | undefined): ObjectValue {
 }
 
 /**
- * Recursive merge for ObjectMergeStmt (a virtual document over base data): keys of both objects, values
- * merged where both are objects. A conflict between non-object values is undefined, as in OPA's Wasm.
+ * Recursive merge for ObjectMergeStmt (base data `a` under a virtual document `b`): keys of both, values
+ * merged where both are objects; where they conflict otherwise, `a` wins (OPA's Wasm opa_value_merge and
+ * topdown agree: base data takes precedence on a conflicting leaf).
  */
-export function mergeObjects(a: Value, b: Value): Value | undefined {
-  if (!(a instanceof ObjectValue) || !(b instanceof ObjectValue)) return undefined;
+export function mergeObjects(a: Value, b: Value): Value {
+  if (!(a instanceof ObjectValue) || !(b instanceof ObjectValue)) return a;
   const out = new ObjectValue();
   const keys = a.keys();
   const values = a.values();
@@ -39,13 +40,7 @@ export function mergeObjects(a: Value, b: Value): Value | undefined {
     const k = keys[i] as Value;
     const av = values[i] as Value;
     const bv = b.get(k);
-    if (bv === undefined) {
-      out.set(k, av);
-      continue;
-    }
-    const merged = mergeObjects(av, bv);
-    if (merged === undefined) return undefined;
-    out.set(k, merged);
+    out.set(k, bv === undefined ? av : mergeObjects(av, bv));
   }
   const bk = b.keys();
   const bvs = b.values();
