@@ -16,6 +16,9 @@ import { DATA_LOCAL, INPUT_LOCAL } from '../ir/ir.js';
 import { Emitter, localOp, Pools } from './emitter.js';
 
 type K = () => void;
+
+/** Builtins that are relations: one call yields many outputs (returned as an array). */
+const RELATIONS = new Set(['walk']);
 type KOp = (op: Operand) => void;
 
 /** Mocks in force for one generation of functions (`with` on rules, functions, builtins). */
@@ -232,9 +235,18 @@ export class Planner {
       }
       const arity = this.arity(t.op);
       if (arity !== undefined && t.args.length === arity + 1) {
-        this.call(t.op, t.args.slice(0, arity), t, (res) =>
-          this.unifyLocal(t.args[arity]!, this.e.toLocal(res), k),
-        );
+        const out = t.args[arity]!;
+        if (RELATIONS.has(opName(t.op)) && !this.gen.fnMocks.has(opName(t.op))) {
+          // A relation returns every output at once (OPA's planner scans the array).
+          this.call(t.op, t.args.slice(0, arity), t, (res) => {
+            const key = this.e.local();
+            const val = this.e.local();
+            const block = this.e.block(() => this.unifyLocal(out, val, k));
+            this.e.emit('ScanStmt', { source: this.e.toLocal(res), key, value: val, block });
+          });
+          return;
+        }
+        this.call(t.op, t.args.slice(0, arity), t, (res) => this.unifyLocal(out, this.e.toLocal(res), k));
         return;
       }
       this.call(t.op, t.args, t, (res) => {
@@ -322,6 +334,23 @@ export class Planner {
       if (!node) return false;
     }
     return true;
+  }
+
+  /** The generation with the same mocks as the current one except `name`'s. */
+  genWithout(name: string): Generation {
+    const fnMocks = new Map(this.gen.fnMocks);
+    fnMocks.delete(name);
+    const same = this.#gens.find(
+      (g) =>
+        g.fnMocks.size === fnMocks.size &&
+        [...fnMocks].every(([n, t]) => g.fnMocks.get(n) === t) &&
+        g.dataMocks.size === this.gen.dataMocks.size &&
+        [...this.gen.dataMocks].every((d) => g.dataMocks.has(d)),
+    );
+    if (same) return same;
+    const gen: Generation = { id: this.#gens.length, dataMocks: this.gen.dataMocks, fnMocks };
+    this.#gens.push(gen);
+    return gen;
   }
 
   withGen(mock: { data?: string; fn?: [string, Term] }, fn: () => void): void {
@@ -685,9 +714,15 @@ export class Planner {
         (this.isFunctionPath(mockName.split('.').slice(1)) ||
           (!mockName.startsWith('data.') && builtinInfo(mockName)))
       ) {
+        // A replacement function runs without this mock (OPA: mocks do not chain), so it may call the original.
+        const without = this.genWithout(name);
         const saved = this.gen;
-        // A replacement function is itself called without the mock (OPA: mocks do not chain).
-        this.callUnmocked(mockRef, args, at, k, saved);
+        this.gen = without;
+        try {
+          this.callUnmocked(mockRef, args, at, k, without);
+        } finally {
+          this.gen = saved;
+        }
         return;
       }
       this.terms(args, 0, [], () => this.term(mock, k));
