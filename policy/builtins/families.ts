@@ -4,10 +4,13 @@
  */
 import { aggregateBuiltins } from './aggregates.js';
 import { arrayBuiltins } from './arrays.js';
+import { bitBuiltins } from './bits.js';
 import { comparisonBuiltins } from './comparison.js';
 import { encodingBuiltins } from './encoding.js';
 import { globBuiltins } from './glob.js';
+import { graphBuiltins } from './graph.js';
 import type { ImplTable } from './impl-types.js';
+import { jsonPathBuiltins } from './json-paths.js';
 import { jsonYamlBuiltins } from './json-yaml.js';
 import { jwtBuiltins } from './jwt.js';
 import { jwtSignBuiltins } from './jwt-sign.js';
@@ -16,6 +19,7 @@ import { numberBuiltins } from './numbers.js';
 import { objectBuiltins } from './objects.js';
 import { printBuiltins } from './print.js';
 import { regexBuiltins } from './regex.js';
+import { semverUuidBuiltins } from './semver-uuid.js';
 import { setBuiltins } from './sets.js';
 import { sprintfBuiltins } from './sprintf.js';
 import { stringBuiltins } from './strings.js';
@@ -26,10 +30,13 @@ import { unitBuiltins } from './units.js';
 export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   aggregates: aggregateBuiltins,
   arrays: arrayBuiltins,
+  bits: bitBuiltins,
   comparison: comparisonBuiltins,
   'net-cidr': cidrBuiltins,
   encoding: encodingBuiltins,
   glob: globBuiltins,
+  graph: graphBuiltins,
+  'json-paths': jsonPathBuiltins,
   'json-yaml': jsonYamlBuiltins,
   jwt: jwtBuiltins,
   'jwt-sign': jwtSignBuiltins,
@@ -37,6 +44,7 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   objects: objectBuiltins,
   print: printBuiltins,
   regex: regexBuiltins,
+  'semver-uuid': semverUuidBuiltins,
   sets: setBuiltins,
   sprintf: sprintfBuiltins,
   strings: stringBuiltins,
