@@ -16,8 +16,9 @@ function walk(args: readonly Value[]): Value {
   const out: Value[] = [];
   const visit = (path: Value[], v: Value): void => {
     out.push([path, v]);
-    if (Array.isArray(v)) v.forEach((x, i) => visit([...path, i], x));
-    else if (v instanceof ObjectValue) for (const [k, x] of v) visit([...path, k], x);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) visit([...path, i], v[i] as Value);
+    } else if (v instanceof ObjectValue) for (const [k, x] of v) visit([...path, k], x);
     else if (v instanceof SetValue) for (const x of v.items()) visit([...path, x], x);
   };
   visit([], args[0] as Value);
