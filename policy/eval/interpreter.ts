@@ -19,8 +19,16 @@ type Frame = (Value | undefined)[];
 const DONE = -1;
 const RETURN = -2;
 
-/** A memoised "undefined" (a Map value of `undefined` would be ambiguous with "absent"). */
-const UNDEF_MEMO = Symbol('undefined');
+/**
+ * A memoised rule result, valid for the documents it was computed against. `with` opens a fresh memo
+ * scope; checking the documents' identity too keeps the memo right for any planner that passes other
+ * documents as arguments instead.
+ */
+interface MemoEntry {
+  readonly input: Value | undefined;
+  readonly data: Value | undefined;
+  readonly result: Value | undefined;
+}
 
 export interface InterpreterOptions {
   readonly program: Program;
@@ -39,7 +47,7 @@ export class Interpreter {
   readonly #ctx: BuiltinContext;
   readonly #strict: boolean;
   readonly #tracer: EvalTracer | undefined;
-  readonly #memo: Map<string, Value | typeof UNDEF_MEMO>[] = [new Map()];
+  readonly #memo: Map<string, MemoEntry>[] = [new Map()];
   readonly #results: ObjectValue[] = [];
   readonly #resultKeys = new Set<HashKey>();
   #fn: PreparedFunc | undefined;
@@ -84,10 +92,9 @@ export class Interpreter {
     const tracer = this.#tracer;
     if (memo) {
       const hit = memo.get(fn.name);
-      if (hit !== undefined) {
-        const v = hit === UNDEF_MEMO ? undefined : hit;
-        tracer?.exit?.(fn.name, v, this.#depth, true);
-        return v;
+      if (hit !== undefined && hit.input === args[0] && hit.data === args[1]) {
+        tracer?.exit?.(fn.name, hit.result, this.#depth, true);
+        return hit.result;
       }
     }
     tracer?.enter?.(fn.name, args.slice(2), this.#depth);
@@ -105,7 +112,7 @@ export class Interpreter {
       this.#fn = savedFn;
     }
     this.#returned = undefined;
-    if (memo) memo.set(fn.name, result === undefined ? UNDEF_MEMO : result);
+    if (memo) memo.set(fn.name, { input: args[0], data: args[1], result });
     tracer?.exit?.(fn.name, result, this.#depth, false);
     return result;
   }
