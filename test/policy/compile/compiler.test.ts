@@ -1,0 +1,139 @@
+/**
+ * @module Compiler tests: the stage table, OPA's error codes with positions (unsafe vars, recursion,
+ * conflicts, undefined functions, arity, redeclared vars), package merging across files, and the
+ * `check` command.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { compileModules, STAGES } from '../../../policy/compile/index.js';
+import { runCli } from '../../helpers/cli.js';
+
+describe('compileModules', () => {
+  it('runs a named stage table', () => {
+    assert.deepEqual(
+      STAGES.map((s) => s.id),
+      ['parse', 'resolve_refs', 'build_rule_tree', 'check_calls', 'check_safety', 'check_recursion'],
+    );
+  });
+
+  it('merges a package across files and resolves imports', () => {
+    const r = compileModules([
+      { path: 'a.rego', text: 'package x\n\np := 1\n' },
+      { path: 'b.rego', text: 'package x\n\nq := p + 1\n' },
+      { path: 'c.rego', text: 'package y\n\nimport data.x\n\nr := x.q\n' },
+    ]);
+    assert.ok(r.ok);
+    if (r.ok) assert.deepEqual([...r.compiled.root.children.get('x')!.children.keys()], ['p', 'q']);
+  });
+
+  const bad: {
+    note: string;
+    files: Record<string, string>;
+    code: string;
+    msg: string;
+    at?: [string, number, number];
+  }[] = [
+    {
+      note: 'unsafe var in body',
+      files: { 'a.rego': 'package a\n\np if {\n\tx > 1\n}\n' },
+      code: 'rego_unsafe_var_error',
+      msg: 'var x is unsafe',
+      at: ['a.rego', 4, 2],
+    },
+    {
+      note: 'unsafe var in head',
+      files: { 'a.rego': 'package a\n\np := y if { true }\n' },
+      code: 'rego_unsafe_var_error',
+      msg: 'var y is unsafe',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'recursion across rules',
+      files: { 'a.rego': 'package a\n\np if q\nq if p\n' },
+      code: 'rego_recursion_error',
+      msg: 'rule data.a.p is recursive: data.a.p -> data.a.q -> data.a.p',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'conflicting rule kinds',
+      files: { 'a.rego': 'package a\n\np := 1\np contains 2\n' },
+      code: 'rego_type_error',
+      msg: 'conflicting rules data.a.p found',
+    },
+    {
+      note: 'multiple defaults',
+      files: { 'a.rego': 'package a\n\ndefault p := 1\ndefault p := 2\n' },
+      code: 'rego_type_error',
+      msg: 'multiple default rules data.a.p found',
+      at: ['a.rego', 4, 1],
+    },
+    {
+      note: 'undefined function',
+      files: { 'a.rego': 'package a\n\np if nope(1)\n' },
+      code: 'rego_type_error',
+      msg: 'undefined function nope',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'builtin arity',
+      files: { 'a.rego': 'package a\n\np if count(1, 2, 3)\n' },
+      code: 'rego_type_error',
+      msg: 'count: arity mismatch',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'var assigned twice',
+      files: { 'a.rego': 'package a\n\np if {\n\tx := 1\n\tx := 2\n}\n' },
+      code: 'rego_compile_error',
+      msg: 'var x assigned above',
+      at: ['a.rego', 5, 2],
+    },
+    {
+      note: 'parse error positions survive compile',
+      files: { 'a.rego': 'package a\n\np := [\n' },
+      code: 'rego_parse_error',
+      msg: 'unexpected end of file',
+    },
+  ];
+  for (const c of bad) {
+    it(`error: ${c.note}`, () => {
+      const r = compileModules(Object.entries(c.files).map(([path, text]) => ({ path, text })));
+      assert.equal(r.ok, false);
+      if (r.ok) return;
+      const e = r.errors.find((x) => x.message.includes(c.msg));
+      assert.ok(e, `no "${c.msg}" in ${JSON.stringify(r.errors)}`);
+      assert.equal(e.code, c.code);
+      if (c.at) assert.deepEqual(e.location, { file: c.at[0], row: c.at[1], col: c.at[2] });
+    });
+  }
+
+  it('reorders bodies for safety', () => {
+    const r = compileModules([
+      { path: 'a.rego', text: 'package a\n\np if {\n\ty == 2\n\ty = x + 1\n\tx = 1\n}\n' },
+    ]);
+    assert.ok(r.ok);
+  });
+});
+
+describe('palisade policy check', () => {
+  it('exits 1 and prints positioned errors', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rego-check-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'ok.rego'), 'package ok\n\np := 1\n');
+    writeFileSync(join(dir, 'bad.rego'), 'package bad\n\nq if {\n\tz > 1\n}\n');
+    const r = await runCli(['policy', 'check', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /bad\.rego:4:2: rego_unsafe_var_error: var z is unsafe/);
+    const j = await runCli(['--json', 'policy', 'check', join(dir, 'ok.rego')]);
+    assert.equal(j.code, 0);
+    assert.deepEqual(JSON.parse(j.stdout), { files: 1, errors: [] });
+  });
+  it('exits 2 on a missing path', async () => {
+    const r = await runCli(['policy', 'check', '/nonexistent/rego']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /ERR_POLICY_SOURCE_READ/);
+  });
+});
