@@ -72,3 +72,13 @@ export function elementError(
     },
   );
 }
+
+/**
+ * A network builtin called in an evaluation that forbids the network (the proxy's default). A halt error:
+ * it is raised even without strict builtin errors, so a refusal never turns into a silently undefined value.
+ */
+export function networkRefused(): BuiltinError {
+  return new BuiltinError('network access is disabled for this evaluation (network builtins are refused)', {
+    halt: true,
+  });
+}

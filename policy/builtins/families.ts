@@ -6,19 +6,23 @@ import { aggregateBuiltins } from './aggregates.js';
 import { arrayBuiltins } from './arrays.js';
 import { bitBuiltins } from './bits.js';
 import { comparisonBuiltins } from './comparison.js';
+import { cryptoBuiltins } from './crypto.js';
 import { encodingBuiltins } from './encoding.js';
 import { globBuiltins } from './glob.js';
 import { graphBuiltins } from './graph.js';
+import { httpBuiltins } from './http-send.js';
 import type { ImplTable } from './impl-types.js';
 import { jsonPathBuiltins } from './json-paths.js';
 import { jsonYamlBuiltins } from './json-yaml.js';
 import { jwtBuiltins } from './jwt.js';
 import { jwtSignBuiltins } from './jwt-sign.js';
 import { cidrBuiltins } from './net-cidr.js';
+import { lookupBuiltins } from './net-lookup.js';
 import { numberBuiltins } from './numbers.js';
 import { objectBuiltins } from './objects.js';
 import { printBuiltins } from './print.js';
 import { regexBuiltins } from './regex.js';
+import { runtimeBuiltins } from './runtime.js';
 import { semverUuidBuiltins } from './semver-uuid.js';
 import { setBuiltins } from './sets.js';
 import { sprintfBuiltins } from './sprintf.js';
@@ -32,10 +36,13 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   arrays: arrayBuiltins,
   bits: bitBuiltins,
   comparison: comparisonBuiltins,
+  crypto: cryptoBuiltins,
   'net-cidr': cidrBuiltins,
+  'net-lookup': lookupBuiltins,
   encoding: encodingBuiltins,
   glob: globBuiltins,
   graph: graphBuiltins,
+  'http-send': httpBuiltins,
   'json-paths': jsonPathBuiltins,
   'json-yaml': jsonYamlBuiltins,
   jwt: jwtBuiltins,
@@ -44,6 +51,7 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   objects: objectBuiltins,
   print: printBuiltins,
   regex: regexBuiltins,
+  runtime: runtimeBuiltins,
   'semver-uuid': semverUuidBuiltins,
   sets: setBuiltins,
   sprintf: sprintfBuiltins,

@@ -5,7 +5,7 @@
  */
 import type { BuiltinDecl } from '../ir/ir.js';
 import type { Value } from '../value/index.js';
-import { BuiltinError } from './builtin-error.js';
+import { BuiltinError, networkRefused } from './builtin-error.js';
 import type { BuiltinContext } from './context.js';
 import { DECLS, INFIX } from './decls.js';
 import { FAMILIES } from './families.js';
@@ -55,15 +55,6 @@ function wrapError(name: string, err: unknown): BuiltinError {
   return wrapped;
 }
 
-function networkRefused(name: string): BuiltinError {
-  const err = new BuiltinError(
-    `${name}: network access is disabled for this evaluation (the proxy evaluates policies without network builtins)`,
-    { halt: true },
-  );
-  err.builtin = name;
-  return err;
-}
-
 function makeDef(
   name: string,
   family: string,
@@ -75,8 +66,8 @@ function makeDef(
   const network = flags.network ?? false;
   const impl = network
     ? (args: readonly Value[], ctx: BuiltinContext): Value | undefined => {
-        if (ctx.network !== 'allow') throw networkRefused(name);
         try {
+          if (ctx.network !== 'allow') throw networkRefused();
           return raw(args, ctx);
         } catch (err) {
           throw wrapError(name, err);

@@ -3,12 +3,12 @@
  * larger integers, a float64 for other numbers, the string for strings, and the Rego text of anything else
  * (so `%v` of an array prints `["a", 1]`, and `%d` of a string prints `%!d(string=…)`).
  */
-import { type BigNum, isNumber, toRegoString, type Value } from '../value/index.js';
+import { type BigNum, formatNumber, isNumber, toRegoString, type Value } from '../value/index.js';
 import { operandError } from './builtin-error.js';
 import { formatE, formatF, formatG } from './go-fmt-float.js';
 import { goQuote } from './go-quote.js';
 import type { ImplTable } from './impl-types.js';
-import { bigIntOf, str } from './operands.js';
+import { str } from './operands.js';
 
 type Arg =
   | { kind: 'int'; v: bigint } // int64
@@ -22,12 +22,14 @@ const INT64_MAX = 2n ** 63n - 1n;
 function toArg(x: Value): Arg {
   if (typeof x === 'string') return { kind: 'string', v: x };
   if (isNumber(x)) {
-    const i = bigIntOf(x);
-    if (i !== undefined)
+    // OPA tries int64, then big.Int from the number's decimal text, then float64, then the text itself.
+    const text = formatNumber(x);
+    if (/^-?\d+$/.test(text)) {
+      const i = BigInt(text);
       return i >= INT64_MIN && i <= INT64_MAX ? { kind: 'int', v: i } : { kind: 'bigint', v: i };
+    }
     const f = typeof x === 'number' ? x : (x as BigNum).decimal.toNumber();
-    // Out of float64 range: OPA falls back to the number's text.
-    if (!Number.isFinite(f)) return { kind: 'string', v: (x as BigNum).text };
+    if (!Number.isFinite(f)) return { kind: 'string', v: text };
     return { kind: 'float', v: f };
   }
   return { kind: 'string', v: toRegoString(x) };
