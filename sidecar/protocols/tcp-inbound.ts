@@ -1,0 +1,87 @@
+/**
+ * @module Handles one inbound opaque TCP connection: connection-level authorization (no method or path),
+ * then a byte pipe to the application, or a close right after the handshake on denial. Protocols layer.
+ */
+import { randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import type { SidecarMetrics } from '../admin/metrics.js';
+import type { AuditSink } from '../audit-sink.js';
+import { authorize } from '../authz/authorize.js';
+import type { PolicyEngine } from '../authz/engine.js';
+import { type InputContext, tcpInput } from '../authz/input.js';
+import type { ConnectionState } from '../listener/connection.js';
+
+export interface TcpInboundDeps {
+  readonly listener: string;
+  readonly inputContext: InputContext;
+  readonly engine: PolicyEngine;
+  readonly audit: AuditSink;
+  readonly metrics: SidecarMetrics;
+  readonly app: { host: string; port: number };
+  readonly now: () => number;
+  readonly idleTimeoutMs: number;
+}
+
+/** Build the handler for an accepted (and, for mTLS, verified) connection. */
+export function tcpInboundHandler(deps: TcpInboundDeps): (socket: Socket, state: ConnectionState) => void {
+  const { engine, audit, metrics, listener } = deps;
+  return (socket, state) => {
+    const started = process.hrtime.bigint();
+    const id = randomUUID();
+    socket.pause();
+    const account = (decision: 'allow' | 'deny' | 'error', reason: string, revision: string) => {
+      metrics.requests.labels(listener, 'tcp', decision, decision === 'allow' ? 'ok' : 'closed').inc();
+      audit.record({
+        kind: 'authz',
+        request_id: id,
+        decision,
+        reason,
+        source: {
+          principal: state.source.mtls ? state.source.principal : null,
+          address: state.source.address,
+          port: state.source.port,
+          mtls: state.source.mtls,
+        },
+        destination: deps.inputContext.destination,
+        request: { protocol: 'tcp' },
+        policy: { entrypoint: engine.allowEntrypoint, ...(revision === '' ? {} : { revision }) },
+        status: decision === 'allow' ? 0 : 1,
+        latency_us: Number(process.hrtime.bigint() - started) / 1000,
+      });
+    };
+    if (!audit.healthy()) {
+      metrics.auditDropped.inc();
+      account('error', `audit log unavailable: ${audit.problem ?? 'unknown'}`, '');
+      socket.destroy();
+      return;
+    }
+    const input = tcpInput(deps.inputContext, state.source, state.connection, id, deps.now());
+    authorize(engine, input, (verdict, info) => {
+      metrics.policySeconds.observe(info.evalMicros / 1e6);
+      if (verdict instanceof Error) {
+        account(info.outcome === 'error' ? 'error' : 'deny', verdict.reason, info.revision);
+        socket.destroy();
+        return;
+      }
+      const app = connect({ host: deps.app.host, port: deps.app.port });
+      app.setNoDelay(true);
+      socket.setNoDelay(true);
+      socket.setTimeout(deps.idleTimeoutMs, () => socket.destroy());
+      let connected = false;
+      app.once('connect', () => {
+        connected = true;
+        account('allow', verdict.reason, info.revision);
+        socket.pipe(app);
+        app.pipe(socket);
+        socket.resume();
+      });
+      app.once('error', () => {
+        if (!connected) account('error', 'upstream application unavailable', info.revision);
+        socket.destroy();
+      });
+      socket.once('error', () => app.destroy());
+      app.once('close', () => socket.destroy());
+      socket.once('close', () => app.destroy());
+    });
+  };
+}

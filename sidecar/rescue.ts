@@ -1,0 +1,84 @@
+/**
+ * @module Maps a refusal or failure to the wire, in one place. Rescue stage of the request flow: HTTP gets a
+ * small JSON body `{error, reason, request_id}`, gRPC gets HTTP 200 with `grpc-status` (7 for a denial), TCP
+ * is closed. Only the policy's reason goes to the peer; evaluation details stay in logs.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
+
+/** gRPC status codes the sidecar answers with. */
+export const GrpcStatus = { permissionDenied: 7, unavailable: 14, unauthenticated: 16 } as const;
+
+/** The outcome to put on the wire. */
+export interface Refusal {
+  /** HTTP status for plain HTTP. */
+  readonly status: 403 | 502 | 503 | 504;
+  /** Short machine-readable error word. */
+  readonly error: 'forbidden' | 'bad_gateway' | 'unavailable' | 'gateway_timeout';
+  readonly reason: string;
+  readonly grpcStatus: number;
+}
+
+export function denied(reason: string): Refusal {
+  return { status: 403, error: 'forbidden', reason, grpcStatus: GrpcStatus.permissionDenied };
+}
+
+export function badGateway(reason: string): Refusal {
+  return { status: 502, error: 'bad_gateway', reason, grpcStatus: GrpcStatus.unavailable };
+}
+
+export function unavailable(reason: string): Refusal {
+  return { status: 503, error: 'unavailable', reason, grpcStatus: GrpcStatus.unavailable };
+}
+
+export function gatewayTimeout(reason: string): Refusal {
+  return { status: 504, error: 'gateway_timeout', reason, grpcStatus: GrpcStatus.unavailable };
+}
+
+/** Percent-encode a grpc-message per the gRPC HTTP/2 spec (printable ASCII except `%` kept as is). */
+export function encodeGrpcMessage(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    if (byte >= 0x20 && byte <= 0x7e && byte !== 0x25) out += String.fromCharCode(byte);
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * Write a refusal as the response to `res`. Returns the status the caller saw (the gRPC code for gRPC),
+ * for metrics and audit. If the response has already started, the stream is reset instead.
+ */
+export function respondRefusal(
+  res: ServerResponse | Http2ServerResponse,
+  refusal: Refusal,
+  requestId: string,
+  grpc: boolean,
+): number {
+  if (res.headersSent) {
+    res.destroy();
+    return refusal.status;
+  }
+  if (grpc && 'stream' in res) {
+    // Trailers-only response: one HEADERS frame with END_STREAM, as gRPC clients expect.
+    res.stream.respond(
+      {
+        ':status': 200,
+        'content-type': 'application/grpc',
+        'grpc-status': String(refusal.grpcStatus),
+        'grpc-message': encodeGrpcMessage(refusal.reason),
+        'x-request-id': requestId,
+      },
+      { endStream: true },
+    );
+    return refusal.grpcStatus;
+  }
+  const body = JSON.stringify({ error: refusal.error, reason: refusal.reason, request_id: requestId });
+  res.writeHead(refusal.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+  });
+  res.end(body);
+  return refusal.status;
+}
