@@ -4,7 +4,7 @@
  * without the hash member. Hashing the bytes as written (not a re-serialization) means a verifier needs
  * no canonical-JSON implementation: strip the trailing member, hash, compare.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** The `prev_hash` of the very first record of a log. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -16,8 +16,13 @@ const SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/;
 
 /** SHA-256 link of `body` (a complete JSON object, no newline) after `prev`. */
 export function linkHash(prev: string, body: string): string {
-  return createHash('sha256').update(prev).update('\n').update(body).digest('hex');
+  return oneShot === undefined
+    ? crypto.createHash('sha256').update(prev).update('\n').update(body).digest('hex')
+    : oneShot('sha256', `${prev}\n${body}`, 'hex');
 }
+
+/** `crypto.hash` (Node >= 20.12): a one-shot digest without a Hash object per record. */
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
 
 /**
  * Seal a serialized record: `body` is a JSON object without a hash (a trailing newline is allowed).

@@ -4,7 +4,6 @@
  * stream that cannot be decoded.
  */
 import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Segment } from '../segments.js';
 
@@ -24,6 +23,7 @@ export type FileEnd =
   | { kind: 'unreadable'; lines: number; message: string };
 
 const CHUNK = 256 * 1024;
+const NEWLINE = 0x0a;
 
 /**
  * Yield every complete line of `segment`; the generator's return value says how the file ended.
@@ -33,18 +33,22 @@ export async function* readLines(segment: Segment): AsyncGenerator<LineBatch, Fi
   const raw = createReadStream(segment.path, { highWaterMark: CHUNK });
   const source = segment.gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
   if (segment.gzip) raw.on('error', (err) => source.destroy(err));
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+  // Lines end in an ASCII newline, so cutting the bytes at the last newline never splits a character:
+  // decode only complete lines and carry the remaining bytes over to the next chunk.
+  let carry: Buffer | null = null;
   let lineNo = 1;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
-      const text = rest + decoder.write(chunk);
-      const lines = text.split('\n');
-      rest = lines.pop() as string;
-      if (lines.length > 0) {
-        yield { lines, firstLine: lineNo, bytesRead: raw.bytesRead };
-        lineNo += lines.length;
+      const data: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+      const last = data.lastIndexOf(NEWLINE);
+      if (last === -1) {
+        carry = data;
+        continue;
       }
+      carry = last === data.length - 1 ? null : data.subarray(last + 1);
+      const lines = data.toString('utf8', 0, last).split('\n');
+      yield { lines, firstLine: lineNo, bytesRead: raw.bytesRead };
+      lineNo += lines.length;
     }
   } catch (err) {
     raw.destroy();
@@ -56,7 +60,8 @@ export async function* readLines(segment: Segment): AsyncGenerator<LineBatch, Fi
     }
     return { kind: 'unreadable', lines: lineNo - 1, message };
   }
-  rest += decoder.end();
-  if (rest !== '') return { kind: 'torn', lines: lineNo - 1, bytes: Buffer.byteLength(rest), text: rest };
+  if (carry !== null && carry.length > 0) {
+    return { kind: 'torn', lines: lineNo - 1, bytes: carry.length, text: carry.toString('utf8') };
+  }
   return { kind: 'clean', lines: lineNo - 1 };
 }
