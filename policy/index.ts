@@ -6,3 +6,15 @@ export * from './errors.js';
 export * from './ir/ir.js';
 export * from './value/index.js';
 export * from './builtins/index.js';
+export {
+  type CompiledPolicy,
+  type CompileOptions,
+  compileModules,
+  formatRegoError,
+  planEntrypoints,
+  planQuery,
+  type RegoError,
+  type RegoErrorCode,
+  type SourceFile,
+} from './compile/index.js';
+export { formatSource } from './format/index.js';
