@@ -41,11 +41,11 @@ export {
 export { findLogDirs } from './segments.js';
 export type { Problem, ProblemKind, VerifyResult } from './verify/problems.js';
 export { verifyLog } from './verify/verify-log.js';
-export {
-  type AuditCounters,
-  type AuditLog,
-  type AuditStatus,
-  type Clock,
-  type OpenAuditLogOptions,
-  openAuditLog,
-} from './write/audit-log.js';
+export type {
+  AuditCounters,
+  AuditLog,
+  AuditStatus,
+  Clock,
+  OpenAuditLogOptions,
+} from './write/audit-log-api.js';
+export { openAuditLog } from './write/open-audit-log.js';

@@ -1,14 +1,11 @@
 /**
- * @module The audit log writer: `record()` queues an event in a bounded buffer (cheap, never blocks);
- * a drain loop serializes, chains, checkpoints and appends in batches; rotation, compression and
- * retention happen between batches. Write layer: the one object owners (sidecar, citadel) hold.
+ * @module The audit log writer behind `AuditLog`: `record()` queues an event in a bounded buffer (cheap,
+ * never blocks); a drain loop serializes, chains, checkpoints and appends in batches; rotation,
+ * compression and retention happen between batches. Write layer.
  */
 import { unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { ensureDirDurable } from '../../lib/durable-write.js';
-import { createLogger } from '../../lib/logger.js';
-import { type AuditSigningKey, exportPublicKey, loadOrCreateSigningKey } from '../audit-key.js';
+import type { AuditSigningKey } from '../audit-key.js';
 import { GENESIS_HASH } from '../chain.js';
 import { signCheckpoint } from '../checkpoint.js';
 import type { AuditConfig } from '../config.js';
@@ -16,85 +13,13 @@ import { AuditError } from '../errors.js';
 import type { AuditEvent } from '../event.js';
 import { ALWAYS_REDACTED_PATHS, createInputMasker } from '../mask.js';
 import { listSegments, type Segment, segmentName } from '../segments.js';
-import { compressSegment, removeCompressionLeftovers } from './compress.js';
+import type { AuditCounters, AuditLog, AuditStatus, Clock } from './audit-log-api.js';
+import { compressSegment } from './compress.js';
+import { LossLedger } from './loss-ledger.js';
 import { RecordWriter } from './record-writer.js';
-import { type LogTail, readLogTail, removeCompressedDuplicates } from './recovery.js';
+import type { LogTail } from './recovery.js';
 import { planRetention, type Removal } from './retention.js';
 import { SegmentFile } from './segment-file.js';
-import { acquireWriterLock } from './writer-lock.js';
-
-/** Source of time, injectable for tests. Milliseconds since the epoch. */
-export interface Clock {
-  now(): number;
-}
-
-export interface OpenAuditLogOptions {
-  /** The owner's state directory: holds the signing key; a relative `config.directory` resolves here. */
-  stateDir: string;
-  /** SPIFFE ID of the writing process, written into every record and checkpoint. */
-  identity: string;
-  /** Private signing key file (JWK, created 0600 if missing). Default `<stateDir>/keys/audit-signing.jwk`. */
-  keyFile?: string;
-  clock?: Clock;
-  /** Operational logger (write errors, rotation failures). Default: warn-level stderr logger. */
-  logger?: Logger;
-  /** Run the flush/checkpoint timer (default true). Tests drive `flush()` themselves. */
-  timers?: boolean;
-  /** Test seam: called before each append with its size; throwing simulates a failed write (ENOSPC…). */
-  beforeAppend?: (bytes: number) => void;
-}
-
-/** Counters for metrics. Monotonic over the log's lifetime. */
-export interface AuditCounters {
-  /** Decision records written to disk. */
-  written: number;
-  /** Records refused in `drop` mode (each is accounted for by a `gap` record). */
-  dropped: number;
-  /** Records refused in `block` mode: the caller was told to fail the request (503). */
-  refused: number;
-  /** Failed writes, rotations and compressions. */
-  errors: number;
-  checkpoints: number;
-  rotations: number;
-}
-
-/** A snapshot for health checks and metrics. */
-export interface AuditStatus {
-  /** Same as `healthy()`. */
-  healthy: boolean;
-  /** What is wrong, in either mode (null when records are being written normally): what a 503 says. */
-  reason: string | null;
-  mode: AuditConfig['mode'];
-  directory: string;
-  /** Current file (without extension). */
-  file: string | null;
-  /** Last sequence number sealed. */
-  seq: number;
-  buffered: number;
-  capacity: number;
-  counters: AuditCounters;
-  closed: boolean;
-}
-
-/** The handle owners hold. See `openAuditLog`. */
-export interface AuditLog {
-  /**
-   * Queue one event. Returns at once; false when the record was not accepted (block mode: unhealthy,
-   * the caller must fail the request with 503; drop mode: counted and recorded as a gap).
-   */
-  record(event: AuditEvent): boolean;
-  /**
-   * May the caller keep serving? Block mode: false while records cannot be accepted or written (answer
-   * 503 with `status().reason`). Drop mode: true while open (losses are counted, not refused).
-   */
-  healthy(): boolean;
-  status(): AuditStatus;
-  readonly counters: Readonly<AuditCounters>;
-  /** Write everything queued and fsync. Rejects with ERR_AUDIT_WRITE when the log cannot be written. */
-  flush(): Promise<void>;
-  /** Flush, sign a final checkpoint, close the file and release the directory. Idempotent. */
-  close(): Promise<void>;
-}
 
 const BATCH = 4096;
 
@@ -103,17 +28,10 @@ interface Queued {
   at: number;
 }
 
-/** Lost-record bookkeeping between two gap records. */
-interface Lost {
-  count: number;
-  first: number;
-  last: number;
-  reason: string;
-}
-
 type AfterWrite = { kind: 'rotate' } | { kind: 'remove'; removals: Removal[] } | null;
 
-class FileAuditLog implements AuditLog {
+/** The writer behind `AuditLog`. Created by `openAuditLog` (open-audit-log.ts). */
+export class FileAuditLog implements AuditLog {
   readonly #config: AuditConfig;
   readonly #dir: string;
   readonly #identity: string;
@@ -140,7 +58,7 @@ class FileAuditLog implements AuditLog {
   #pending = '';
   #pendingDecisions = 0;
   #afterWrite: AfterWrite = null;
-  #lost: Lost | null = null;
+  readonly #lost = new LossLedger();
   #writeError: string | null = null;
   #lastCheckpointAt: number;
   #retentionDue = false;
@@ -215,11 +133,7 @@ class FileAuditLog implements AuditLog {
   #noteLost(at: number, reason: string): void {
     if (this.#config.mode === 'drop') this.#counters.dropped += 1;
     else this.#counters.refused += 1;
-    if (this.#lost === null) this.#lost = { count: 1, first: at, last: at, reason };
-    else {
-      this.#lost.count += 1;
-      this.#lost.last = at;
-    }
+    this.#lost.note(at, reason);
   }
 
   #schedule(): void {
@@ -343,16 +257,8 @@ class FileAuditLog implements AuditLog {
       this.#afterWrite = { kind: 'rotate' };
       return;
     }
-    if (this.#lost !== null) {
-      const lost = this.#lost;
-      this.#lost = null;
-      this.#writer.internal('gap', now, {
-        dropped: lost.count,
-        first_at: new Date(lost.first).toISOString(),
-        last_at: new Date(lost.last).toISOString(),
-        reason: lost.reason,
-      });
-    }
+    const gap = this.#lost.take();
+    if (gap !== null) this.#writer.internal('gap', now, { ...gap });
     // Stop the batch where the file reaches its size limit, so rotation happens on time.
     const queue = this.#queue;
     const every = this.#config.checkpoint.every_records;
@@ -475,6 +381,22 @@ class FileAuditLog implements AuditLog {
     return true;
   }
 
+  /** Compress files of earlier runs without holding up the writer. */
+  compressInBackground(paths: readonly string[]): void {
+    const run = async () => {
+      for (const path of paths) {
+        await compressSegment(path).catch((err: unknown) => {
+          this.#counters.errors += 1;
+          this.#logger.error(
+            { file: path, err: (err as Error).message },
+            'audit: gzip of an earlier file failed; kept uncompressed',
+          );
+        });
+      }
+    };
+    this.#startBackground(run());
+  }
+
   #startBackground(task: Promise<void>): void {
     this.#background.add(task);
     void task.finally(() => this.#background.delete(task));
@@ -537,69 +459,4 @@ class FileAuditLog implements AuditLog {
       );
     }
   }
-}
-
-/**
- * Open (or continue) the audit log in `config.directory`: takes the directory's writer lock, loads or
- * creates the signing key, exports its public half beside the log, and starts a new file whose header
- * links to where the previous run stopped (noting a crash if it did not close cleanly).
- *
- * @example
- * const log = await openAuditLog(config.audit, { stateDir, identity: 'spiffe://mesh.local/ns/default/sa/web' });
- * if (!log.healthy()) return respond503(log.status().reason);
- * log.record({ kind: 'authz', decision: 'allow', source, destination, request, status: 200 });
- * // on SIGTERM, from the owner's own handler:
- * await log.close();
- */
-export async function openAuditLog(config: AuditConfig, options: OpenAuditLogOptions): Promise<AuditLog> {
-  const clock = options.clock ?? { now: () => Date.now() };
-  const dir = resolve(options.stateDir, config.directory);
-  const logger = options.logger ?? createLogger({ level: 'warn', name: 'audit' });
-  try {
-    await ensureDirDurable(dir);
-  } catch (err) {
-    throw new AuditError(
-      'ERR_AUDIT_OPEN',
-      `${dir}: cannot create the audit log directory: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
-  const key = await loadOrCreateSigningKey(
-    options.keyFile ?? join(options.stateDir, 'keys', 'audit-signing.jwk'),
-  );
-  await exportPublicKey(dir, key);
-  const release = await acquireWriterLock(dir, options.identity, clock.now());
-  let log: FileAuditLog;
-  try {
-    await removeCompressionLeftovers(dir);
-    const segments = await listSegments(dir);
-    await removeCompressedDuplicates(segments);
-    const last = segments.at(-1);
-    const tail = last === undefined ? null : await readLogTail(last);
-    log = new FileAuditLog({
-      config,
-      dir,
-      identity: options.identity,
-      key,
-      clock,
-      logger,
-      release,
-      tail,
-      beforeAppend: options.beforeAppend,
-    });
-    await log.flush();
-    if (config.rotation.compress) {
-      for (const s of segments) if (!s.gzip) await compressSegment(s.path).catch(() => undefined);
-    }
-  } catch (err) {
-    await release();
-    if (err instanceof AuditError) throw err;
-    throw new AuditError('ERR_AUDIT_OPEN', `${dir}: cannot open the audit log: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  if (options.timers !== false) log.startTimer();
-  return log;
 }
