@@ -88,8 +88,30 @@ export function spkiOf(key: KeyObject): Buffer {
   return pub.export({ type: 'spki', format: 'der' });
 }
 
-/** Public key from SubjectPublicKeyInfo DER. */
+/** DER prefix of every P-256 SubjectPublicKeyInfo with an uncompressed point (04 || X || Y follows). */
+const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
+
+/**
+ * Public key from SubjectPublicKeyInfo DER. P-256 keys are imported as JWK coordinates, which OpenSSL 3
+ * decodes about twice as fast as SPKI DER (it still checks the point is on the curve); this is on the
+ * issuance hot path, once per CSR.
+ */
 export function publicKeyFromSpki(spki: Buffer): KeyObject {
+  if (
+    spki.length === P256_SPKI_PREFIX.length + 64 &&
+    spki.subarray(0, P256_SPKI_PREFIX.length).equals(P256_SPKI_PREFIX)
+  ) {
+    const point = spki.subarray(P256_SPKI_PREFIX.length);
+    return createPublicKey({
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: point.subarray(0, 32).toString('base64url'),
+        y: point.subarray(32).toString('base64url'),
+      },
+      format: 'jwk',
+    });
+  }
   return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }
 

@@ -116,6 +116,18 @@ function algorithmIdentifier(alg: SignatureAlgorithm): Asn1 {
     : seq([oid(OID.rsaSha256), asn1.create(C.UNIVERSAL, T.NULL, false, '')]);
 }
 
+const ALG_DER: Record<SignatureAlgorithm, Buffer> = {
+  'ecdsa-sha256': toDer(algorithmIdentifier('ecdsa-sha256')),
+  'rsa-sha256': toDer(algorithmIdentifier('rsa-sha256')),
+};
+const algorithmIdentifierDer = (alg: SignatureAlgorithm): Buffer => ALG_DER[alg];
+
+/** A DER SEQUENCE of already-encoded elements. */
+function derSequence(parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([derHeader(0x30, body.length), body]);
+}
+
 function extension(id: string, critical: boolean, value: Asn1): Asn1 {
   return seq(critical ? [oid(id), bool(true), octets(toDer(value))] : [oid(id), octets(toDer(value))]);
 }
@@ -193,18 +205,17 @@ export function encodeTbsCertificate(spec: TbsSpec): Buffer {
   if (spec.uris.length + dns.length + ips.length > 0) {
     exts.push(extension(OID.subjectAltName, false, subjectAltName(spec.uris, dns, ips)));
   }
-  return toDer(
-    seq([
-      asn1.create(C.CONTEXT_SPECIFIC, 0, true, [smallInt(2)]),
-      intFromBytes(spec.serial),
-      algorithmIdentifier(spec.signatureAlgorithm),
-      fromDer(spec.issuerName),
-      seq([time(spec.notBefore), time(spec.notAfter)]),
-      fromDer(spec.subjectName),
-      fromDer(spec.spki),
-      asn1.create(C.CONTEXT_SPECIFIC, 3, true, [seq(exts)]),
-    ]),
-  );
+  // Names and the key are already DER: splice them in rather than re-parsing them through forge.
+  return derSequence([
+    toDer(asn1.create(C.CONTEXT_SPECIFIC, 0, true, [smallInt(2)])),
+    toDer(intFromBytes(spec.serial)),
+    algorithmIdentifierDer(spec.signatureAlgorithm),
+    spec.issuerName,
+    toDer(seq([time(spec.notBefore), time(spec.notAfter)])),
+    spec.subjectName,
+    spec.spki,
+    toDer(asn1.create(C.CONTEXT_SPECIFIC, 3, true, [seq(exts)])),
+  ]);
 }
 
 /** Wrap signed bytes (a TBSCertificate or a CertificationRequestInfo) with algorithm and signature. */
@@ -227,14 +238,12 @@ export function encodeCertificationRequestInfo(
       seq([extension(OID.subjectAltName, false, subjectAltName(uris, [], []))]),
     ]),
   ]);
-  return toDer(
-    seq([
-      smallInt(0),
-      fromDer(subjectName),
-      fromDer(spki),
-      asn1.create(C.CONTEXT_SPECIFIC, 0, true, [extReq]),
-    ]),
-  );
+  return derSequence([
+    toDer(smallInt(0)),
+    subjectName,
+    spki,
+    toDer(asn1.create(C.CONTEXT_SPECIFIC, 0, true, [extReq])),
+  ]);
 }
 
 // --- decoding ---
@@ -349,6 +358,9 @@ export function decodeCertificate(der: Buffer): DecodedCertificate {
   const innerAlg = children(tbsParts[i + 1], code, 'signature');
   const validity = children(tbsParts[i + 3], code, 'validity');
   const spkiNode = tbsParts[i + 5];
+  const tbsBytes = firstChildBytes(der);
+  // Exact bytes of names and key, as signed (forge re-encoding could differ for non-canonical input).
+  const tbsChildren = childBytes(tbsBytes);
   const spkiAlg = children(children(spkiNode, code, 'subjectPublicKeyInfo')[0], code, 'algorithm');
   let extensions: RawExtension[] = [];
   for (const extra of tbsParts.slice(i + 6)) {
@@ -361,7 +373,7 @@ export function decodeCertificate(der: Buffer): DecodedCertificate {
   }
   return {
     der,
-    tbs: firstChildBytes(der),
+    tbs: tbsBytes,
     version,
     serialHex: serial.toString('hex').replace(/^00(?=[89a-f])/, ''),
     signatureAlgorithmOid: asn1.derToOid(
@@ -373,11 +385,11 @@ export function decodeCertificate(der: Buffer): DecodedCertificate {
       code,
       'signatureValue',
     ),
-    issuerName: toDer(tbsParts[i + 2] as Asn1),
-    subjectName: toDer(tbsParts[i + 4] as Asn1),
+    issuerName: tbsChildren[i + 2] as Buffer,
+    subjectName: tbsChildren[i + 4] as Buffer,
     notBefore: parseTime(validity[0], code, 'notBefore'),
     notAfter: parseTime(validity[1], code, 'notAfter'),
-    spki: toDer(spkiNode as Asn1),
+    spki: tbsChildren[i + 5] as Buffer,
     publicKeyAlgorithmOid: asn1.derToOid(
       primitive(spkiAlg[0], T.OID, code, 'subjectPublicKeyInfo.algorithm'),
     ),
@@ -400,6 +412,10 @@ export function decodeCsr(der: Buffer): DecodedCsr {
     code,
     'certificationRequestInfo',
   );
+  if (subjectNode === undefined || spkiNode === undefined)
+    fail(code, 'certificationRequestInfo: missing fields');
+  const info = firstChildBytes(der);
+  const infoChildren = childBytes(info);
   const requestedExtensions: RawExtension[] = [];
   if (attrsNode !== undefined) {
     for (const attr of children(attrsNode, code, 'attributes')) {
@@ -412,10 +428,10 @@ export function decodeCsr(der: Buffer): DecodedCsr {
     }
   }
   return {
-    info: firstChildBytes(der),
+    info,
     version: asn1.derToInteger(primitive(versionNode, T.INTEGER, code, 'version')),
-    subjectName: toDer(subjectNode as Asn1),
-    spki: toDer(spkiNode as Asn1),
+    subjectName: infoChildren[1] as Buffer,
+    spki: infoChildren[2] as Buffer,
     signatureAlgorithmOid: asn1.derToOid(
       primitive(children(algNode, code, 'signatureAlgorithm')[0], T.OID, code, 'signatureAlgorithm'),
     ),
@@ -508,6 +524,18 @@ function contentLength(der: Buffer, offset: number): number {
 function firstChildBytes(der: Buffer): Buffer {
   const start = headerLength(der);
   return der.subarray(start, start + headerLength(der, start) + contentLength(der, start));
+}
+
+/** The exact bytes of each element inside a constructed element (already checked by the forge parse). */
+function childBytes(der: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  const end = headerLength(der) + contentLength(der, 0);
+  for (let at = headerLength(der); at < end; ) {
+    const next = at + headerLength(der, at) + contentLength(der, at);
+    out.push(der.subarray(at, next));
+    at = next;
+  }
+  return out;
 }
 
 function derHeader(tag: number, length: number): Buffer {
