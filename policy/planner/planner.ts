@@ -277,9 +277,27 @@ export class Planner {
 
   // --- with ---
 
-  withs(e: Expr, i: number, k: K): void {
+  /**
+   * Plan `e`'s with-modifiers, the expression, then undo them before the continuation, as OPA's
+   * planner does (planWithUndo): input/data are restored by a nested WithStmt with an empty path and
+   * the saved value, and the continuation goes back to the generation in force before the modifiers.
+   */
+  withs(
+    e: Expr,
+    i: number,
+    k: K,
+    undo: { gen: Generation; saved: Map<Local, Local> } = { gen: this.gen, saved: new Map() },
+  ): void {
     if (i >= e.with.length) {
-      this.exprNoWith(e, k);
+      this.exprNoWith(e, () => {
+        const inner = this.gen;
+        this.gen = undo.gen;
+        try {
+          this.restore([...undo.saved], 0, k);
+        } finally {
+          this.gen = inner;
+        }
+      });
       return;
     }
     const w = e.with[i]!;
@@ -300,10 +318,15 @@ export class Planner {
       if (!isFn) {
         this.term(w.value, (v) => {
           const local = head.name === 'input' ? INPUT_LOCAL : DATA_LOCAL;
+          if (!undo.saved.has(local)) {
+            const copy = this.e.local();
+            this.e.emit('AssignVarStmt', { source: localOp(local), target: copy });
+            undo.saved.set(local, copy);
+          }
           const overlaps = head.name === 'data' && this.overlapsRules(strs);
           const block = this.e.block(() => {
-            if (overlaps) this.withGen({ data: strs.join('.') }, () => this.withs(e, i + 1, k));
-            else this.withs(e, i + 1, k);
+            if (overlaps) this.withGen({ data: strs.join('.') }, () => this.withs(e, i + 1, k, undo));
+            else this.withs(e, i + 1, k, undo);
           });
           this.e.loc = w.loc;
           this.e.emit('WithStmt', { local, path: strs.map((s) => this.pools.str(s)), value: v, block });
@@ -313,7 +336,18 @@ export class Planner {
     }
     // Function or builtin mock.
     const name = opName(ref);
-    this.withGen({ fn: [name, w.value] }, () => this.withs(e, i + 1, k));
+    this.withGen({ fn: [name, w.value] }, () => this.withs(e, i + 1, k, undo));
+  }
+
+  /** Put input/data back to their saved values around the continuation. */
+  restore(saved: readonly (readonly [Local, Local])[], j: number, k: K): void {
+    if (j >= saved.length) {
+      k();
+      return;
+    }
+    const [local, copy] = saved[j]!;
+    const block = this.e.block(() => this.restore(saved, j + 1, k));
+    this.e.emit('WithStmt', { local, path: [], value: localOp(copy), block });
   }
 
   exprNoWith(e: Expr, k: K): void {
