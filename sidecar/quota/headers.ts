@@ -28,12 +28,17 @@ export interface QuotaHeaders {
 
 /** `"orders";q=100;w=60, "service";q=10000;w=1` — names are limited to an alphabet needing no escapes. */
 export function rateLimitPolicyValue(states: readonly LimitState[]): string {
-  return states.map((s) => `"${s.name}";q=${s.limit};w=${s.windowSeconds}`).join(', ');
+  let out = '';
+  for (const s of states) out += `${out === '' ? '' : ', '}"${s.name}";q=${s.limit};w=${s.windowSeconds}`;
+  return out;
 }
 
 /** `"orders";r=41;t=36, "service";r=9999;t=1`. */
 export function rateLimitValue(states: readonly LimitState[]): string {
-  return states.map((s) => `"${s.name}";r=${s.remaining};t=${toSeconds(s.resetMs)}`).join(', ');
+  let out = '';
+  for (const s of states)
+    out += `${out === '' ? '' : ', '}"${s.name}";r=${s.remaining};t=${toSeconds(s.resetMs)}`;
+  return out;
 }
 
 /** Whole seconds, rounded up: a client that waits `t` seconds must find the quota restored. */

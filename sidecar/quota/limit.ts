@@ -115,31 +115,20 @@ export function parseLimits(value: unknown, source = 'quota limits'): readonly Q
     );
   }
   const out: QuotaLimit[] = [];
-  const problems: string[] = [];
+  let problems: string[] | undefined;
   const seen = new Set<string>();
   for (let i = 0; i < value.length; i++) {
     const raw: unknown = value[i];
-    const parsed = limitSchema.safeParse(raw, { reportInput: true });
-    const label = describeLimit(raw, i);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        if (issue.code === 'unrecognized_keys') {
-          for (const k of issue.keys)
-            problems.push(`${source}: limit ${label}: ${k}: unknown field (not in the contract)`);
-        } else {
-          problems.push(`${source}: limit ${label}: ${formatPath(issue.path)}: ${describeIssue(issue)}`);
-        }
+    let limit: QuotaLimit | undefined = cachedVerdict(raw);
+    if (limit === undefined) {
+      const parsed = limitSchema.safeParse(raw);
+      if (!parsed.success) {
+        problems ??= [];
+        describeProblems(raw, i, source, problems);
+        continue;
       }
-      continue;
-    }
-    const l = parsed.data;
-    if (seen.has(l.name)) {
-      problems.push(`${source}: limit ${label}: name: "${l.name}" is returned twice (names must be unique)`);
-      continue;
-    }
-    seen.add(l.name);
-    out.push(
-      Object.freeze({
+      const l = parsed.data;
+      limit = Object.freeze({
         name: l.name,
         key: l.key,
         limit: l.limit,
@@ -147,11 +136,120 @@ export function parseLimits(value: unknown, source = 'quota limits'): readonly Q
         cost: l.cost ?? 1,
         scope: l.scope,
         ...(l.on_unavailable === undefined ? {} : { onUnavailable: l.on_unavailable }),
-      }),
-    );
+      });
+      remember(raw as RawLimit, limit);
+    }
+    if (seen.has(limit.name)) {
+      problems ??= [];
+      problems.push(
+        `${source}: limit ${describeLimit(raw, i)}: name: "${limit.name}" is returned twice (names must be unique)`,
+      );
+      continue;
+    }
+    seen.add(limit.name);
+    out.push(limit);
   }
-  if (problems.length > 0) throw new QuotaError('ERR_QUOTA_LIMIT_INVALID', problems.join('\n'));
+  if (problems !== undefined) throw new QuotaError('ERR_QUOTA_LIMIT_INVALID', problems.join('\n'));
   return out;
+}
+
+// --- the verdict cache ---
+//
+// A policy returns the same few limits over and over, differing only in `key`. zod's verdict on
+// everything but the key is remembered per limit name together with the raw values it judged, so the
+// request path compares a handful of fields (no allocation, no hashing) and re-checks only the key and
+// that no field was added. Bounded: a policy deriving limits from input cannot grow it without end.
+
+/** The raw fields of a limit, as a policy wrote them. */
+interface RawLimit {
+  name: unknown;
+  key: unknown;
+  limit: unknown;
+  window: unknown;
+  cost?: unknown;
+  scope: unknown;
+  on_unavailable?: unknown;
+}
+
+interface Verdict {
+  readonly raw: Readonly<Omit<RawLimit, 'name' | 'key'>>;
+  readonly fields: number;
+  readonly template: Omit<QuotaLimit, 'key'>;
+}
+
+const MAX_VERDICTS_PER_NAME = 16;
+const MAX_NAMES = 1024;
+const verdicts = new Map<string, Verdict[]>();
+
+function remember(raw: RawLimit, limit: QuotaLimit): void {
+  let list = verdicts.get(limit.name);
+  if (list === undefined) {
+    if (verdicts.size >= MAX_NAMES) verdicts.clear();
+    list = [];
+    verdicts.set(limit.name, list);
+  }
+  if (list.length >= MAX_VERDICTS_PER_NAME) list.shift();
+  const { key: _key, ...template } = limit;
+  list.push({
+    raw: {
+      limit: raw.limit,
+      window: raw.window,
+      cost: raw.cost,
+      scope: raw.scope,
+      on_unavailable: raw.on_unavailable,
+    },
+    fields: 5 + (raw.cost === undefined ? 0 : 1) + (raw.on_unavailable === undefined ? 0 : 1),
+    template: Object.freeze(template),
+  });
+}
+
+/** The validated limit for `raw` if zod already accepted the same fields (any key), else undefined. */
+function cachedVerdict(value: unknown): QuotaLimit | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const raw = value as RawLimit;
+  const { name, key } = raw;
+  if (
+    typeof name !== 'string' ||
+    typeof key !== 'string' ||
+    key.length === 0 ||
+    key.length > MAX_KEY_LENGTH
+  ) {
+    return undefined;
+  }
+  const list = verdicts.get(name);
+  if (list === undefined) return undefined;
+  for (const v of list) {
+    const r = v.raw;
+    // `===` on primitives only: a verdict is never reused for an object or array field.
+    if (
+      raw.limit === r.limit &&
+      raw.window === r.window &&
+      raw.cost === r.cost &&
+      raw.scope === r.scope &&
+      raw.on_unavailable === r.on_unavailable
+    ) {
+      let fields = 0;
+      for (const _ in raw) fields++;
+      if (fields !== v.fields) return undefined;
+      return Object.freeze({ ...v.template, key });
+    }
+  }
+  return undefined;
+}
+
+/** Slow path, failures only: parse again collecting the values found, and describe every issue. */
+function describeProblems(raw: unknown, index: number, source: string, problems: string[]): void {
+  const parsed = limitSchema.safeParse(raw, { reportInput: true });
+  if (parsed.success) return;
+  const label = describeLimit(raw, index);
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys)
+        problems.push(`${source}: limit ${label}: ${k}: unknown field (not in the contract)`);
+    } else {
+      problems.push(`${source}: limit ${label}: ${formatPath(issue.path)}: ${describeIssue(issue)}`);
+    }
+  }
 }
 
 function describeLimit(raw: unknown, index: number): string {

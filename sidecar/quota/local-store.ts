@@ -4,9 +4,11 @@
  * check-then-take across several buckets is atomic in Node's single thread.
  *
  * Memory bound: a bucket that has refilled to full is indistinguishable from a missing one, so idle
- * buckets are dropped by `sweep()` with no effect on decisions. Past `maxKeys` distinct buckets the least
- * recently used is evicted (Map insertion order, refreshed on every use): that bucket's next request
- * starts full, which favours keys in active use over a flood of one-off keys.
+ * buckets are dropped by `sweep()` with no effect on decisions. Past `maxKeys` distinct buckets one is
+ * evicted, chosen by CLOCK (second chance), the usual cheap approximation of least-recently-used: a use
+ * only sets a flag, and eviction walks from the oldest entry, moving flagged ones to the back with the
+ * flag cleared, until it finds an unflagged one. The evicted bucket's next request starts full, so keys
+ * in active use are favoured over a flood of one-off keys.
  */
 import { type BucketShape, type BucketState, msUntilFull, refill } from './token-bucket.js';
 
@@ -14,6 +16,8 @@ import { type BucketShape, type BucketState, msUntilFull, refill } from './token
 export interface LocalBucket extends BucketState {
   capacity: number;
   windowMs: number;
+  /** Used since the eviction hand last passed (CLOCK). */
+  used: boolean;
 }
 
 export type EvictionReason = 'idle' | 'cap';
@@ -43,22 +47,28 @@ export class LocalBucketStore {
   }
 
   /**
-   * The bucket for `id`, refilled to `nowMs` and marked most recently used; created full when absent
-   * (evicting the least recently used bucket if the store is at its cap).
+   * The bucket for `id`, refilled to `nowMs` and marked used; created full when absent (evicting one
+   * bucket first if the store is at its cap).
    */
   bucket(id: string, shape: BucketShape, nowMs: number): LocalBucket {
     let b = this.#buckets.get(id);
     if (b === undefined) {
-      if (this.#buckets.size >= this.#maxKeys) this.#evictOldest();
-      b = { tokens: shape.capacity, updatedMs: nowMs, capacity: shape.capacity, windowMs: shape.windowMs };
+      if (this.#buckets.size >= this.#maxKeys) this.#evictOne();
+      // New buckets start unflagged: a one-off key (a scan, a spoofing flood) is the first to go.
+      b = {
+        tokens: shape.capacity,
+        updatedMs: nowMs,
+        capacity: shape.capacity,
+        windowMs: shape.windowMs,
+        used: false,
+      };
+      this.#buckets.set(id, b);
     } else {
-      // Re-insert to move it to the back of the iteration order (most recently used).
-      this.#buckets.delete(id);
+      b.used = true;
       b.capacity = shape.capacity;
       b.windowMs = shape.windowMs;
       refill(b, shape, nowMs);
     }
-    this.#buckets.set(id, b);
     return b;
   }
 
@@ -79,11 +89,21 @@ export class LocalBucketStore {
     this.#buckets.clear();
   }
 
-  #evictOldest(): void {
-    const oldest = this.#buckets.keys().next();
-    if (oldest.done !== true) {
-      this.#buckets.delete(oldest.value);
+  /** CLOCK: give flagged buckets a second chance at the back; evict the first unflagged one. */
+  #evictOne(): void {
+    // Bounded: after one full pass every flag is cleared, so the second pass evicts the oldest.
+    for (let pass = 0; pass < 2 * this.#buckets.size + 1; pass++) {
+      const oldest = this.#buckets.entries().next();
+      if (oldest.done === true) return;
+      const [id, b] = oldest.value;
+      this.#buckets.delete(id);
+      if (b.used) {
+        b.used = false;
+        this.#buckets.set(id, b);
+        continue;
+      }
       this.#onEvict('cap', 1);
+      return;
     }
   }
 }

@@ -79,7 +79,8 @@ describe('quota config', () => {
     {
       note: 'bad entrypoint',
       value: { entrypoint: 'palisade.quota' },
-      message: /entrypoint: expected an entrypoint such as palisade\/quota\/limits \(found "palisade\.quota"\)$/,
+      message:
+        /entrypoint: expected an entrypoint such as palisade\/quota\/limits \(found "palisade\.quota"\)$/,
     },
     {
       note: 'unknown field',

@@ -185,6 +185,31 @@ describe('parseLimits', () => {
     });
   }
 
+  test('the verdict cache never lets a bad limit through', () => {
+    assert.equal(parseLimits([ok], SRC).length, 1); // its verdict is now cached
+    const bad = [
+      { ...ok, key: '' },
+      { ...ok, key: 5 },
+      { ...ok, key: 'k'.repeat(513) },
+      { ...ok, extra: 1 },
+      { ...ok, cost: '1' },
+      { ...ok, limit: 0 },
+      { ...ok, window: '60' },
+      { ...ok, on_unavailable: 'open' },
+    ];
+    for (const b of bad) {
+      assert.throws(
+        () => parseLimits([b], SRC),
+        { code: 'ERR_QUOTA_LIMIT_INVALID' },
+        JSON.stringify(b).slice(0, 80),
+      );
+    }
+    const [other] = parseLimits([{ ...ok, key: 'another' }], SRC);
+    assert.equal(other?.key, 'another');
+    assert.equal(other?.windowSeconds, 60);
+    assert.ok(Object.isFrozen(other));
+  });
+
   test('every problem is reported, one line each, for every limit', () => {
     assert.throws(
       () =>

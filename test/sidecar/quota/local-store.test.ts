@@ -10,7 +10,7 @@ const T0 = 1_700_000_000_000;
 const shape = { capacity: 5, windowMs: 1_000 };
 
 describe('LocalBucketStore', () => {
-  test('a key explosion stays at max_keys, evicting the least recently used and counting it', () => {
+  test('a key explosion stays at max_keys, evicting one-off keys before keys in use (CLOCK), and counting it', () => {
     const evicted: string[] = [];
     const store = new LocalBucketStore({
       maxKeys: 100,
