@@ -187,8 +187,16 @@ class Parser {
     }
     if (!pkg) return undefined;
     const comments: Comment[] = this.comments.map((c) => ({ text: c.text, loc: c.loc }));
-    attachAnnotations(this, rules);
-    return { file: this.#file, pkg, imports, rules, comments, regoV1: this.v1 || this.#keywords.has('if') };
+    const pkgAnnotations = attachAnnotations(this, rules, pkg.loc.row);
+    return {
+      file: this.#file,
+      pkg,
+      imports,
+      rules,
+      comments,
+      regoV1: this.v1 || this.#keywords.has('if'),
+      ...(pkgAnnotations ? { annotations: pkgAnnotations } : {}),
+    };
   }
 
   parsePackage(): Module['pkg'] {
@@ -878,7 +886,12 @@ function appendRef(term: Term, part: Term): RefTerm {
 }
 
 /** Attach `# METADATA` YAML comment blocks to the rule that follows them. */
-function attachAnnotations(p: Parser, rules: Rule[]): void {
+function attachAnnotations(
+  p: Parser,
+  rules: Rule[],
+  pkgRow: number | undefined,
+): Record<string, unknown> | undefined {
+  let pkgAnnotations: Record<string, unknown> | undefined;
   const blocks: { row: number; end: number; yaml: string; loc: Location }[] = [];
   const cs = p.comments;
   for (let i = 0; i < cs.length; i++) {
@@ -900,10 +913,18 @@ function attachAnnotations(p: Parser, rules: Rule[]): void {
       p.error(`invalid METADATA block: ${(e as Error).message.split('\n')[0]}`, b.loc);
       continue;
     }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      p.error('invalid METADATA block: expected a YAML mapping', b.loc);
+      continue;
+    }
+    if (b.end + 1 === pkgRow) {
+      pkgAnnotations = parsed as Record<string, unknown>;
+      continue;
+    }
     const idx = rules.findIndex((r) => r.loc.row === b.end + 1);
-    if (idx >= 0 && parsed && typeof parsed === 'object')
-      rules[idx] = { ...rules[idx]!, annotations: parsed as Record<string, unknown> };
+    if (idx >= 0) rules[idx] = { ...rules[idx]!, annotations: parsed as Record<string, unknown> };
   }
+  return pkgAnnotations;
 }
 
 /** Parse one module. Errors are rego_parse_error with positions; the module is absent if any occurred. */

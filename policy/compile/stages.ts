@@ -4,6 +4,7 @@
  */
 import type { Stage } from './compile-state.js';
 import { checkCallsInRule } from './stages/check-calls.js';
+import { metadataStage } from './stages/metadata.js';
 import { parseStage } from './stages/parse.js';
 import { checkRecursion } from './stages/recursion.js';
 import { resolveRefsStage } from './stages/rewrite-modules.js';
@@ -22,6 +23,7 @@ function buildTree(state: Parameters<Stage['run']>[0]): void {
 export const STAGES: readonly Stage[] = [
   { id: 'parse', metricName: 'compile_stage_parse', run: parseStage },
   { id: 'resolve_refs', metricName: 'compile_stage_resolve_refs', run: resolveRefsStage },
+  { id: 'rewrite_metadata_calls', metricName: 'compile_stage_rewrite_metadata_calls', run: metadataStage },
   { id: 'build_rule_tree', metricName: 'compile_stage_rule_tree', run: buildTree },
   {
     id: 'check_calls',

@@ -871,7 +871,8 @@ export class Planner {
         this.baseRef([...path, t.value], (l) => this.refRest(l, terms, i + 1, k));
         return;
       }
-      if (node.children.size === 0) {
+      // No virtual document has a non-string key: look numbers, booleans and null up in the base document.
+      if (node.children.size === 0 || t.type === 'number' || t.type === 'boolean' || t.type === 'null') {
         this.baseRef(path, (l) => this.refRest(l, terms, i, k));
         return;
       }

@@ -42,6 +42,16 @@ export function buildRuleTree(
   const errors: RegoError[] = [];
   for (const m of modules) {
     const pkg = packagePath(m);
+    // A package exists in the data document (as an object) even when it has no rules.
+    let pkgNode = root;
+    for (const k of pkg) {
+      let c = pkgNode.children.get(k);
+      if (!c) {
+        c = newNode(k);
+        pkgNode.children.set(k, c);
+      }
+      pkgNode = c;
+    }
     for (const rule of m.rules) {
       const { ground, rest } = headPath(rule);
       let kind = ruleKind(rule);
@@ -62,8 +72,39 @@ export function buildRuleTree(
       node.rules.push(cr);
     }
   }
+  hoistUnderDynamic(root);
   checkConflicts(root, [], errors);
   return { root, errors };
+}
+
+/**
+ * A node with a rule whose head continues with a variable (`p.q[x] := …`) owns its whole subtree, as in
+ * OPA: every rule below it (`p.q.r := 1`) becomes an object insert at a static key path of that node's
+ * function, so the node's document is built in one place and overlapping definitions conflict.
+ */
+function hoistUnderDynamic(node: RuleNode): void {
+  if (node.rules.some((r) => r.kind === 'object') && node.children.size > 0) {
+    const collect = (n: RuleNode, suffix: string[]) => {
+      for (const [k, c] of n.children) {
+        const sub = [...suffix, k];
+        for (const r of c.rules) {
+          const loc = r.rule.head.loc;
+          const rest = [...sub.map((v) => ({ type: 'string' as const, value: v, loc })), ...r.rest];
+          node.rules.push({
+            ...r,
+            path: node.rules[0]!.path,
+            rest,
+            kind: r.kind === 'function' ? 'function' : 'object',
+          });
+        }
+        collect(c, sub);
+      }
+    };
+    collect(node, []);
+    node.children.clear();
+    return;
+  }
+  for (const c of node.children.values()) hoistUnderDynamic(c);
 }
 
 function err(message: string, rule: Rule): RegoError {

@@ -15,7 +15,15 @@ describe('compileModules', () => {
   it('runs a named stage table', () => {
     assert.deepEqual(
       STAGES.map((s) => s.id),
-      ['parse', 'resolve_refs', 'build_rule_tree', 'check_calls', 'check_safety', 'check_recursion'],
+      [
+        'parse',
+        'resolve_refs',
+        'rewrite_metadata_calls',
+        'build_rule_tree',
+        'check_calls',
+        'check_safety',
+        'check_recursion',
+      ],
     );
   });
 
