@@ -18,3 +18,5 @@ export {
   type SourceFile,
 } from './compile/index.js';
 export { formatSource } from './format/index.js';
+export * from './eval/index.js';
+export * from './test-runner/index.js';

@@ -3,10 +3,18 @@
  */
 import type { Command } from 'commander';
 import { policyGroup, registerCheckCommand } from './check.js';
+import { registerEvalCommand } from './eval.js';
 import { registerFmtCommand } from './fmt.js';
+import { registerTestCommand } from './test.js';
+import { registerBuildCommand } from './build.js';
+import { registerVerifyBundleCommand } from './verify-bundle.js';
 
 /** The policy commands land with the Rego and Wasm issues; until then the group is absent. */
 export function registerPolicyCommands(program: Command): void {
   registerCheckCommand(policyGroup(program));
   registerFmtCommand(policyGroup(program));
+  registerEvalCommand(policyGroup(program));
+  registerTestCommand(policyGroup(program));
+  registerBuildCommand(program);
+  registerVerifyBundleCommand(program);
 }

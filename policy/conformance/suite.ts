@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
-import { fromJS, isNumberLiteral, numberFromLiteral, ObjectValue, type Value } from '../value/index.js';
+import { type Value, yamlNodeToValue } from '../value/index.js';
 
 /** One conformance case, values already converted to Rego values. */
 export interface ConformanceCase {
@@ -63,11 +63,11 @@ export function loadCaseFile(root: string, file: string): ConformanceCase[] {
     };
     const exact = (key: string) => {
       const n = raw(key);
-      return n === undefined ? undefined : toValue(n);
+      return n === undefined ? undefined : yamlNodeToValue(n);
     };
     const want = raw('want_result');
     const wantValue =
-      want === undefined || (isScalar(want) && want.value === null) ? undefined : toValue(want);
+      want === undefined || (isScalar(want) && want.value === null) ? undefined : yamlNodeToValue(want);
     return {
       note: String(plain('note') ?? `${file}#${index}`),
       dir,
@@ -86,27 +86,4 @@ export function loadCaseFile(root: string, file: string): ConformanceCase[] {
       ignoreGeneratedVars: plain('ignore_generated_vars') === true,
     };
   });
-}
-
-/** A YAML node as a Rego value; number scalars are read from their source text, so no digit is lost. */
-function toValue(node: Node): Value {
-  if (isMap(node)) {
-    const o = new ObjectValue();
-    for (const pair of node.items) {
-      const k = pair.key as Node | null;
-      const key = k === null ? 'null' : isScalar(k) ? String(k.value) : JSON.stringify(k.toJSON());
-      o.set(key, pair.value === null ? null : toValue(pair.value as Node));
-    }
-    return o;
-  }
-  if (isSeq(node)) return node.items.map((n) => (n === null ? null : toValue(n as Node)));
-  if (isScalar(node)) {
-    const v = node.value;
-    if (typeof v === 'number' || typeof v === 'bigint') {
-      const src = node.source?.trim();
-      if (src !== undefined && isNumberLiteral(src)) return numberFromLiteral(src);
-    }
-    return fromJS(v);
-  }
-  return fromJS(node.toJSON());
 }

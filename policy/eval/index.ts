@@ -4,4 +4,5 @@
  */
 export { type EvalLocation, RegoEvalError, type RegoEvalErrorCode } from './errors.js';
 export { evaluatePlan, planNames, type ResultSet } from './evaluate.js';
+export { Explainer, type ExplainFailure, type ExplainNode, ruleName } from './explain.js';
 export type { BuiltinResolver, EvalBuiltin, EvalTracer, EvaluateOptions } from './options.js';

@@ -144,7 +144,7 @@ export class Interpreter {
       tracer?.stmt?.(s, this.#depth);
       const r = this.#stmt(s, f);
       if (r !== DONE) {
-        if (r === 0 && tracer?.fail && s.type !== 'BreakStmt') tracer.fail(s, this.#depth);
+        if (r === 0 && tracer?.fail && s.type !== 'BreakStmt') this.#traceFail(tracer, s, f, stmts[i - 1]);
         return r;
       }
     }
@@ -307,6 +307,50 @@ export class Interpreter {
           'eval_internal_error',
           `unknown IR statement ${(s as { type: string }).type}`,
         );
+    }
+  }
+
+  /**
+   * Report an undefined statement. A comparison builtin's result tested against `false` is reported as the
+   * call itself (`equal("POST", "GET")`), which is what the author wrote.
+   */
+  #traceFail(tracer: EvalTracer, s: Stmt, f: Frame, prev: Stmt | undefined): void {
+    if (
+      (s.type === 'NotEqualStmt' || s.type === 'EqualStmt') &&
+      prev?.type === 'CallStmt' &&
+      s.stmt.a.type === 'local' &&
+      s.stmt.a.value === prev.stmt.result &&
+      s.stmt.b.type === 'bool'
+    ) {
+      tracer.fail?.(s, this.#depth, this.#operands(prev, f), prev.stmt.func);
+      return;
+    }
+    tracer.fail?.(s, this.#depth, this.#operands(s, f));
+  }
+
+  /** The values a statement looked at, for tracers explaining why it was undefined. */
+  #operands(s: Stmt, f: Frame): (Value | undefined)[] {
+    switch (s.type) {
+      case 'EqualStmt':
+      case 'NotEqualStmt':
+        return [this.#op(s.stmt.a, f), this.#op(s.stmt.b, f)];
+      case 'DotStmt':
+        return [this.#op(s.stmt.source, f), this.#op(s.stmt.key, f)];
+      case 'CallStmt': {
+        const args = (s.stmt.args ?? []).map((a) => this.#op(a, f));
+        // Plan functions take (input, data, …): the documents themselves are noise in an explanation.
+        return this.#program.funcs.has(s.stmt.func) ? args.slice(2) : args;
+      }
+      case 'IsDefinedStmt':
+      case 'IsUndefinedStmt':
+        return [f[s.stmt.source]];
+      case 'IsArrayStmt':
+      case 'IsObjectStmt':
+      case 'IsSetStmt':
+      case 'LenStmt':
+        return [this.#op(s.stmt.source, f)];
+      default:
+        return [];
     }
   }
 

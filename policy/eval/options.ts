@@ -22,8 +22,12 @@ export type BuiltinResolver = (name: string) => EvalBuiltin | undefined;
 export interface EvalTracer {
   /** A statement is about to run. */
   stmt?(stmt: Stmt, depth: number): void;
-  /** A statement was undefined and ended its block. */
-  fail?(stmt: Stmt, depth: number): void;
+  /**
+   * A statement was undefined and ended its block. `operands` are the values it looked at (Equal: a, b;
+   * Dot: source, key; Call: the arguments; Is*: the source), `undefined` where a local was unset. When
+   * the statement tested a builtin's result, `callee` names the builtin and `operands` are its arguments.
+   */
+  fail?(stmt: Stmt, depth: number, operands: readonly (Value | undefined)[], callee?: string): void;
   /** A plan function (rule or user function) is entered with these arguments (after input and data). */
   enter?(func: string, args: readonly (Value | undefined)[], depth: number): void;
   /** A plan function returned (undefined result: `undefined`); `memo` when the result came from the memo. */

@@ -43,3 +43,4 @@ export {
   typeOf,
   type Value,
 } from './value.js';
+export { parseYaml, yamlNodeToValue } from './yaml.js';
