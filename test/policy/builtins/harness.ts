@@ -9,6 +9,7 @@ import {
   type BuiltinContext,
   type BuiltinContextOptions,
   BuiltinError,
+  type BuiltinErrorKind,
   createBuiltinContext,
   lookupBuiltin,
 } from '../../../policy/builtins/index.js';
@@ -55,7 +56,7 @@ export function expectResult(name: string, args: readonly unknown[], want: unkno
 export function expectError(
   name: string,
   args: readonly unknown[],
-  regoCode: 'eval_builtin_error' | 'eval_type_error',
+  regoCode: BuiltinErrorKind,
   message: string,
   note = '',
 ): void {
@@ -80,7 +81,7 @@ export interface Row {
   note: string;
   args: unknown[];
   want?: unknown;
-  error?: { code: 'eval_builtin_error' | 'eval_type_error'; message: string };
+  error?: { code: BuiltinErrorKind; message: string };
 }
 
 /** Run a table of rows against one builtin. */
