@@ -71,6 +71,8 @@ export interface SetComprehension {
   readonly term: Term;
   readonly body: Body;
   readonly loc: Location;
+  /** Wraps a template-string expression that has `with` modifiers (`$"{x with input as 1}"`). */
+  readonly template?: true;
 }
 export interface ObjectComprehension {
   readonly type: 'objectcomp';

@@ -67,6 +67,7 @@ class Abort extends Error {}
 
 class Parser {
   readonly #file: string;
+  readonly #text: string;
   readonly #toks: Token[];
   readonly comments: ScannedComment[];
   #pos = 0;
@@ -77,6 +78,7 @@ class Parser {
 
   constructor(file: string, text: string, v1: boolean) {
     this.#file = file;
+    this.#text = text;
     const { tokens, comments } = scan(file, text);
     this.#toks = tokens;
     this.comments = comments;
@@ -726,24 +728,37 @@ class Parser {
 
   parseTemplate(t: Token): Term {
     const parts: (string | Term)[] = [];
+    let n = 0;
     for (const part of t.parts ?? []) {
       if (part.kind === 'text') parts.push(part.text);
       else {
-        const sub = new Parser(this.#file, ' '.repeat(0) + part.source, true);
-        const term = sub.parseTemplateExpr();
-        for (const e of sub.errors) this.error(e.message, t.loc);
-        if (sub.errors.length > 0) throw new Abort();
-        if (term) parts.push(term);
+        // Re-parse the embedded expression in place (blank out what precedes it) so positions are exact.
+        const padded = this.#text.slice(0, part.offset).replace(/[^\n]/g, ' ') + part.source;
+        const sub = new Parser(this.#file, padded, true);
+        sub.#wildcards = this.#wildcards;
+        const expr = sub.parseTemplateExpr();
+        this.#wildcards = sub.#wildcards;
+        this.errors.push(...sub.errors);
+        if (sub.errors.length > 0 || !expr) throw new Abort();
+        if (expr.with.length === 0 && !expr.negated && expr.kind.type === 'term') parts.push(expr.kind.term);
+        else {
+          // `{x with input as 1}`: a one-expression set comprehension the planner uses as the part's value.
+          const v: VarTerm = { type: 'var', name: `$tpl_${this.#wildcards++}_${n++}`, loc: expr.loc };
+          const inner = expr.kind.type === 'term' ? expr.kind.term : undefined;
+          if (!inner || expr.negated) this.fail('template expressions must be terms', t);
+          const body: Expr = { ...expr, kind: { type: 'term', term: call(expr.loc, 'eq', [v, inner], '=') } };
+          parts.push({ type: 'setcomp', term: v, body: [body], loc: expr.loc, template: true });
+        }
       }
     }
     return { type: 'template', parts, multiline: false, loc: t.loc };
   }
 
-  parseTemplateExpr(): Term | undefined {
+  parseTemplateExpr(): Expr | undefined {
     try {
-      const term = this.parseTermIn();
+      const expr = this.parseLiteral();
       if (!this.eof()) this.fail(`unexpected ${this.describe(this.tok)} in template expression`);
-      return term;
+      return expr;
     } catch (e) {
       if (e instanceof Abort) return undefined;
       throw e;

@@ -90,10 +90,21 @@ class Printer {
       case 'objectcomp':
         return `{${this.term(t.key, 1)}: ${this.term(t.value, 1)} | ${this.inlineBody(t.body)}}`;
       case 'template':
-        return `$"${t.parts.map((p) => (typeof p === 'string' ? JSON.stringify(p).slice(1, -1).replace(/\{/g, '\\{') : `{${this.term(p)}}`)).join('')}"`;
+        return `$"${t.parts.map((p) => (typeof p === 'string' ? JSON.stringify(p).slice(1, -1).replace(/\{/g, '\\{') : `{${this.templatePart(p)}}`)).join('')}"`;
+
       case 'call':
         return this.call(t, ctx);
     }
+  }
+
+  /** A template part; a wrapped `x with …` expression prints as written. */
+  templatePart(p: Term): string {
+    if (p.type === 'setcomp' && p.template) {
+      const e = p.body[0]!;
+      const inner = e.kind.type === 'term' && e.kind.term.type === 'call' ? e.kind.term.args[1]! : p.term;
+      return this.exprText({ ...e, kind: { type: 'term', term: inner } }, '');
+    }
+    return this.term(p);
   }
 
   /** `ctx` is the binding power of the surrounding operator (0 at the top of an expression). */

@@ -127,6 +127,11 @@ export class Planner {
         this.every(kind.key, kind.value, kind.domain, kind.body, k);
         return;
       case 'term':
+        // The compiler's placeholder body `true` needs no statement.
+        if (e.generated && kind.term.type === 'boolean' && kind.term.value) {
+          k();
+          return;
+        }
         this.termExpr(kind.term, k);
         return;
     }
@@ -564,6 +569,8 @@ export class Planner {
         return;
       case 'var': {
         if (t.name === 'input') {
+          // Reading the whole input: undefined when no input was given.
+          this.e.emit('IsDefinedStmt', { source: INPUT_LOCAL });
           k(localOp(INPUT_LOCAL));
           return;
         }
@@ -685,6 +692,13 @@ export class Planner {
       }
       if (p.type === 'string' || p.type === 'number' || p.type === 'boolean' || p.type === 'null') {
         this.term(p, (op) => {
+          parts.push(op);
+          step(i + 1);
+        });
+        return;
+      }
+      if (p.type === 'setcomp' && p.template) {
+        this.comprehension(p, (op) => {
           parts.push(op);
           step(i + 1);
         });
@@ -1064,8 +1078,19 @@ export class Planner {
 
   ruleBody(rule: Rule, argLocals: readonly Local[], k: K): void {
     const args = rule.head.args ?? [];
+    // Arguments that bind by shape are unified first; others (templates, calls) may use vars the body
+    // binds, so they are compared after the body.
+    const deferred = args.map(
+      (a) => !this.isPattern(a) && termVars(a).some((v) => !this.vars.has(v) && !isRootVar(v)),
+    );
+    const checkDeferred = (i: number): void => {
+      if (i >= args.length) k();
+      else if (deferred[i]) this.unifyLocal(args[i]!, argLocals[i]!, () => checkDeferred(i + 1));
+      else checkDeferred(i + 1);
+    };
     const bind = (i: number): void => {
-      if (i >= args.length) this.body(rule.body, 0, k);
+      if (i >= args.length) this.body(rule.body, 0, () => checkDeferred(0));
+      else if (deferred[i]) bind(i + 1);
       else this.unifyLocal(args[i]!, argLocals[i]!, () => bind(i + 1));
     };
     const blk = this.e.block(() => bind(0));
