@@ -28,6 +28,11 @@ export interface Generation {
   readonly dataMocks: ReadonlySet<string>;
   /** Function or builtin name (`data.test.f`, `count`) → replacement term. */
   readonly fnMocks: ReadonlyMap<string, Term>;
+  /**
+   * Mocks whose replacement value is a local of the caller (`with f as v`): every function of the
+   * generation takes their values as extra trailing parameters, as OPA's planner does.
+   */
+  readonly params: readonly string[];
 }
 
 /** Planning failed on a construct the planner cannot lower (reported as rego_compile_error). */
@@ -47,12 +52,14 @@ export class Planner {
   vars = new Map<string, Local>();
   /** Values of iterating refs planned ahead of the call that uses them (see prebind). */
   pre = new Map<Term, Local>();
+  /** Locals holding the values of caller-scoped mocks in the function being planned. */
+  mockLocals = new Map<string, Local>();
   gen: Generation;
 
   constructor(compiled: CompiledPolicy, extraFiles: readonly string[] = []) {
     this.compiled = compiled;
     this.pools = new Pools([...compiled.files, ...extraFiles]);
-    this.gen = { id: 0, dataMocks: new Set(), fnMocks: new Map() };
+    this.gen = { id: 0, dataMocks: new Set(), fnMocks: new Map(), params: [] };
     this.#gens.push(this.gen);
   }
 
@@ -214,6 +221,7 @@ export class Planner {
       this.ref(r, (l) => {
         this.pre.set(r, l);
         step(i + 1);
+        this.pre.delete(r);
       });
     };
     step(0);
@@ -375,19 +383,20 @@ export class Planner {
     return true;
   }
 
-  /** The generation with the same mocks as the current one except `name`'s. */
-  genWithout(name: string): Generation {
-    const fnMocks = new Map(this.gen.fnMocks);
-    fnMocks.delete(name);
+  /** The generation a replacement function runs in: the current data mocks, no function mocks. */
+  genWithoutFnMocks(): Generation {
+    // Mocks do not chain: a replacement function sees no function mocks at all (only data mocks).
+    const fnMocks = new Map<string, Term>();
     const same = this.#gens.find(
       (g) =>
+        g.params.length === 0 &&
         g.fnMocks.size === fnMocks.size &&
         [...fnMocks].every(([n, t]) => g.fnMocks.get(n) === t) &&
         g.dataMocks.size === this.gen.dataMocks.size &&
         [...this.gen.dataMocks].every((d) => g.dataMocks.has(d)),
     );
     if (same) return same;
-    const gen: Generation = { id: this.#gens.length, dataMocks: this.gen.dataMocks, fnMocks };
+    const gen: Generation = { id: this.#gens.length, dataMocks: this.gen.dataMocks, fnMocks, params: [] };
     this.#gens.push(gen);
     return gen;
   }
@@ -395,9 +404,23 @@ export class Planner {
   withGen(mock: { data?: string; fn?: [string, Term] }, fn: () => void): void {
     const dataMocks = new Set(this.gen.dataMocks);
     const fnMocks = new Map(this.gen.fnMocks);
+    let params = this.gen.params;
     if (mock.data !== undefined) dataMocks.add(mock.data);
-    if (mock.fn) fnMocks.set(mock.fn[0], mock.fn[1]);
-    const gen: Generation = { id: this.#gens.length, dataMocks, fnMocks };
+    const savedLocals = this.mockLocals;
+    if (mock.fn) {
+      const [name, value] = mock.fn;
+      fnMocks.set(name, value);
+      if (termVars(value).some((v) => this.vars.has(v))) {
+        // The replacement is a value of the caller's scope: plan it here and pass it down.
+        let local: Local | undefined;
+        this.term(value, (op) => {
+          local = this.e.toLocal(op);
+        });
+        this.mockLocals = new Map(savedLocals).set(name, local!);
+        if (!params.includes(name)) params = [...params, name];
+      } else if (params.includes(name)) params = params.filter((p) => p !== name);
+    }
+    const gen: Generation = { id: this.#gens.length, dataMocks, fnMocks, params };
     this.#gens.push(gen);
     const saved = this.gen;
     this.gen = gen;
@@ -405,7 +428,17 @@ export class Planner {
       fn();
     } finally {
       this.gen = saved;
+      this.mockLocals = savedLocals;
     }
+  }
+
+  /** Arguments every call of a rule function in `gen` passes: input, data, then the mock values. */
+  extraArgs(gen: Generation): Operand[] {
+    return gen.params.map((n) => {
+      const l = this.mockLocals.get(n);
+      if (l === undefined) throw new PlanError(`internal: no value for the mock of ${n}`);
+      return localOp(l);
+    });
   }
 
   // --- unification ---
@@ -763,7 +796,7 @@ export class Planner {
           (!mockName.startsWith('data.') && builtinInfo(mockName)))
       ) {
         // A replacement function runs without this mock (OPA: mocks do not chain), so it may call the original.
-        const without = this.genWithout(name);
+        const without = this.genWithoutFnMocks();
         const saved = this.gen;
         this.gen = without;
         try {
@@ -773,7 +806,9 @@ export class Planner {
         }
         return;
       }
-      this.terms(args, 0, [], () => this.term(mock, k));
+      const local = this.gen.params.includes(name) ? this.mockLocals.get(name) : undefined;
+      if (local !== undefined) this.terms(args, 0, [], () => k(localOp(local)));
+      else this.terms(args, 0, [], () => this.term(mock, k));
       return;
     }
     this.callUnmocked(op, args, at, k, this.gen);
@@ -792,7 +827,7 @@ export class Planner {
         const fname = this.ruleFunc(node, path, gen);
         this.e.emit('CallStmt', {
           func: fname,
-          args: [localOp(INPUT_LOCAL), localOp(DATA_LOCAL), ...ops],
+          args: [localOp(INPUT_LOCAL), localOp(DATA_LOCAL), ...ops, ...this.extraArgs(gen)],
           result: res,
         });
         k(localOp(res));
@@ -865,7 +900,7 @@ export class Planner {
         const res = this.e.local();
         this.e.emit('CallStmt', {
           func: this.ruleFunc(node, path, this.gen),
-          args: [localOp(INPUT_LOCAL), localOp(DATA_LOCAL)],
+          args: [localOp(INPUT_LOCAL), localOp(DATA_LOCAL), ...this.extraArgs(this.gen)],
           result: res,
         });
         this.refRest(res, terms, i, k);
@@ -932,7 +967,7 @@ export class Planner {
           v = this.e.local();
           this.e.emit('CallStmt', {
             func: this.ruleFunc(child, childPath, this.gen),
-            args: [localOp(INPUT_LOCAL), localOp(DATA_LOCAL)],
+            args: [localOp(INPUT_LOCAL), localOp(DATA_LOCAL), ...this.extraArgs(this.gen)],
             result: v,
           });
         } else v = this.document(child, childPath);
@@ -967,14 +1002,19 @@ export class Planner {
     const savedE = this.e;
     const savedVars = this.vars;
     const savedGen = this.gen;
+    const savedMocks = this.mockLocals;
+    const savedPre = this.pre;
     this.gen = gen;
     this.vars = new Map();
+    this.pre = new Map();
     try {
       this.pools.funcs.set(name, this.planRules(node.rules, name, [`g${gen.id}`, ...path]));
     } finally {
       this.e = savedE;
       this.vars = savedVars;
       this.gen = savedGen;
+      this.mockLocals = savedMocks;
+      this.pre = savedPre;
     }
     return name;
   }
@@ -987,6 +1027,12 @@ export class Planner {
     const nargs = kind === 'function' ? (first.rule.head.args?.length ?? 0) : 0;
     const params: Local[] = [INPUT_LOCAL, DATA_LOCAL];
     for (let i = 0; i < nargs; i++) params.push(e.local());
+    this.mockLocals = new Map();
+    for (const n of this.gen.params) {
+      const l = e.local();
+      params.push(l);
+      this.mockLocals.set(n, l);
+    }
     const result = e.local();
     e.loc = first.rule.loc;
     const blocks = [];
@@ -996,7 +1042,7 @@ export class Planner {
     for (const cr of rules) {
       if (cr.rule.isDefault) continue;
       e.loc = cr.rule.loc;
-      this.scoped(() => this.planRule(cr, params.slice(2), result));
+      this.scoped(() => this.planRule(cr, params.slice(2, 2 + nargs), result));
       blocks.push(e.take());
     }
     const def = rules.find((r) => r.rule.isDefault);
