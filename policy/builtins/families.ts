@@ -30,6 +30,7 @@ import { stringBuiltins } from './strings.js';
 import { timeBuiltins } from './time.js';
 import { typeBuiltins } from './types.js';
 import { unitBuiltins } from './units.js';
+import { x509Builtins } from './x509.js';
 
 export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   aggregates: aggregateBuiltins,
@@ -59,4 +60,5 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   time: timeBuiltins,
   types: typeBuiltins,
   units: unitBuiltins,
+  x509: x509Builtins,
 };
