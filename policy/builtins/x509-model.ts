@@ -76,7 +76,10 @@ export function nameValue(rdns: Node): ObjectValue {
       const key = oidKey(type);
       if (key === '2.5.4.3') commonName = value;
       else if (key === '2.5.4.5') serialNumber = value;
-      else if (NAME_FIELDS[key] !== undefined) (lists[NAME_FIELDS[key] as string] ??= []).push(value);
+      else if (NAME_FIELDS[key] !== undefined) {
+        const field = NAME_FIELDS[key] as string;
+        lists[field] = [...(lists[field] ?? []), value];
+      }
     }
   }
   const field = (k: string): Value => (lists[k] === undefined ? null : [...(lists[k] as string[])]);
