@@ -53,6 +53,7 @@ export class Certificate {
   readonly unknownCriticalExtensions: readonly string[];
   #publicKey: KeyObject | undefined;
   #fingerprint: string | undefined;
+  #pem: string | undefined;
 
   private constructor(decoded: DecodedCertificate) {
     this.der = decoded.der;
@@ -150,6 +151,7 @@ export class Certificate {
   }
 
   toPem(): string {
-    return toPem(this.der, 'CERTIFICATE');
+    this.#pem ??= toPem(this.der, 'CERTIFICATE');
+    return this.#pem;
   }
 }

@@ -76,7 +76,22 @@ type CitadelStub = grpc.Client & {
 };
 
 /** Parse a bundle message from the wire, checking it belongs to the expected trust domain. */
-export function bundleFromMessage(msg: TrustBundleMessage, trustDomain: string, source: string): TrustBundle {
+export function bundleFromMessage(
+  msg: TrustBundleMessage,
+  trustDomain: string,
+  source: string,
+  current?: TrustBundle,
+): TrustBundle {
+  // The common case: the bundle has not changed since the last response; skip re-parsing its roots.
+  if (
+    current !== undefined &&
+    msg.trust_domain === current.trustDomain &&
+    msg.sequence === current.sequence &&
+    msg.root_certificates.length === current.roots.length &&
+    msg.root_certificates.every((pem, i) => pem === current.roots[i]?.toPem())
+  ) {
+    return current;
+  }
   if (msg.trust_domain !== trustDomain) {
     throw new CitadelError(
       'ERR_CITADEL_BUNDLE_INVALID',
@@ -133,10 +148,12 @@ export class CitadelClient {
     }) as unknown as CitadelStub;
   }
 
-  /** Trust a newer bundle (from a watch or a response): reconnects so TLS verification uses it. */
+  /** Trust a newer bundle (from a watch or a response); reconnects only when the roots changed. */
   updateBundle(bundle: TrustBundle): void {
-    if (bundle.sequence <= this.#bundle.sequence && bundle.toPem() === this.#bundle.toPem()) return;
+    if (bundle === this.#bundle || bundle.sequence < this.#bundle.sequence) return;
+    const sameRoots = bundle.toPem() === this.#bundle.toPem();
     this.#bundle = bundle;
+    if (sameRoots) return;
     const old = this.#stub;
     this.#stub = this.#connect();
     old.close();
@@ -169,7 +186,9 @@ export class CitadelClient {
               res.trust_bundle,
               this.#bundle.trustDomain,
               'response trust_bundle',
+              this.#bundle,
             );
+            this.updateBundle(bundle);
             resolve({ chain, bundle });
           } catch (e) {
             reject(e);
@@ -216,6 +235,7 @@ export class CitadelClient {
             msg,
             this.#bundle.trustDomain,
             `bundle stream from ${this.address}`,
+            this.#bundle,
           );
           backoff = initial;
           if (bundle.sequence < this.#bundle.sequence) return;

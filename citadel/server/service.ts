@@ -61,15 +61,22 @@ export function grpcStatusFor(err: unknown): grpc.status {
   }
 }
 
+// A bundle is immutable, so its wire form is built once, not on every response.
+const bundleMessages = new WeakMap<TrustBundle, TrustBundleMessage>();
+
 /** Bundle as its wire message. */
 export function bundleMessage(bundle: TrustBundle): TrustBundleMessage {
-  return {
+  const cached = bundleMessages.get(bundle);
+  if (cached !== undefined) return cached;
+  const msg: TrustBundleMessage = {
     trust_domain: bundle.trustDomain,
     root_certificates: bundle.roots.map((r) => r.toPem()),
     sequence: bundle.sequence,
     refresh_hint_seconds: bundle.refreshHintSeconds,
     spiffe_bundle_json: JSON.stringify(bundle.toSpiffeBundle()),
   };
+  bundleMessages.set(bundle, msg);
+  return msg;
 }
 
 function bearerToken(metadata: grpc.Metadata): string | undefined | null {
