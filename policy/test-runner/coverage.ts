@@ -71,7 +71,11 @@ export class CoverageCollector implements EvalTracer {
 }
 
 /** The coverage report over one or more collectors (lines are unioned per file). */
-export function coverageReport(collectors: readonly CoverageCollector[]): CoverageReport {
+export function coverageReport(
+  collectors: readonly CoverageCollector[],
+  /** Lines of rules the plans never reach (so they show as not covered), by file. */
+  extra: ReadonlyMap<string, ReadonlySet<number>> = new Map(),
+): CoverageReport {
   const all = new Map<string, Set<number>>();
   const hit = new Map<string, Set<number>>();
   const union = (into: Map<string, Set<number>>, from: ReadonlyMap<string, ReadonlySet<number>>) => {
@@ -81,6 +85,7 @@ export function coverageReport(collectors: readonly CoverageCollector[]): Covera
       into.set(file, set);
     }
   };
+  union(all, extra);
   for (const c of collectors) {
     union(all, c.allLines());
     union(hit, c.hitLines());

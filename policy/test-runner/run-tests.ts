@@ -97,7 +97,34 @@ export function runPolicyTests(loaded: LoadedPolicy, opts: RunTestsOptions = {})
       return { ...base, status: 'error', durationNs, error: { code, message: String(e.message ?? err) } };
     }
   });
-  return { results, coverage: coverage ? coverageReport([...coverage.values()]) : undefined };
+  return {
+    results,
+    coverage: coverage ? coverageReport([...coverage.values()], ruleLines(compiled.compiled)) : undefined,
+  };
+}
+
+/**
+ * Head and body lines of every rule, so rules no test reaches (and which the planner therefore leaves out
+ * of the plan) count as not covered.
+ */
+function ruleLines(compiled: CompiledPolicy): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  const add = (file: string, row: number) => {
+    const rows = out.get(file) ?? new Set<number>();
+    rows.add(row);
+    out.set(file, rows);
+  };
+  const walk = (node: CompiledPolicy['root']) => {
+    for (const r of node.rules) {
+      for (let rule: typeof r.rule | undefined = r.rule; rule; rule = rule.elseRule) {
+        add(rule.loc.file, rule.loc.row);
+        for (const e of rule.body) if (!e.generated) add(e.loc.file, e.loc.row);
+      }
+    }
+    for (const child of node.children.values()) walk(child);
+  };
+  walk(compiled.root);
+  return out;
 }
 
 function compileFilter(run: string | undefined): (name: string) => boolean {
