@@ -3,9 +3,12 @@
  * once and a restart does not re-open replay. Entries past their token's expiry are dropped on load.
  */
 import { z } from 'zod';
+import { FileMode, writeFileDurable } from '../../lib/durable-write.js';
 import type { Clock } from '../clock.js';
 import { CitadelError } from '../errors.js';
 import { AppendLog } from './append-log.js';
+
+const COMPACT_AFTER = 1000;
 
 const entrySchema = z.strictObject({ jti: z.string().min(1), exp: z.number().int() });
 
@@ -21,6 +24,7 @@ export class TokenLedger {
   static async open(path: string, clock: Clock): Promise<TokenLedger> {
     const ledger = new TokenLedger(path);
     const nowSec = Math.floor(clock.now() / 1000);
+    let expired = 0;
     for (const { line, text } of await ledger.#log.readLines()) {
       let parsed: z.infer<typeof entrySchema>;
       try {
@@ -31,6 +35,13 @@ export class TokenLedger {
         });
       }
       if (parsed.exp >= nowSec) ledger.#used.set(parsed.jti, parsed.exp);
+      else expired++;
+    }
+    // Expired tokens can never be replayed (verification refuses them first), so their IDs may go. Compact
+    // atomically once they dominate, so the file does not grow without bound.
+    if (expired >= COMPACT_AFTER && expired > ledger.#used.size) {
+      const live = [...ledger.#used].map(([jti, exp]) => `${JSON.stringify({ jti, exp })}\n`).join('');
+      await writeFileDurable(path, live, { mode: FileMode.public });
     }
     return ledger;
   }
