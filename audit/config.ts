@@ -2,6 +2,7 @@
  * @module The `audit:` section of a sidecar's (or citadel's) YAML: where the log lives, how hard it
  * pushes back, how often it signs, when it rotates and what it keeps. Config layer; zod with defaults.
  */
+import pino from 'pino';
 import { z } from 'zod';
 import { parseDuration } from '../lib/duration.js';
 
@@ -103,7 +104,18 @@ export const auditConfigSchema = z.strictObject({
   redact: z
     .strictObject({
       /** pino redact paths into the record, e.g. `request.path`, `input.parsed_body.ssn`. */
-      paths: z.array(z.string().min(1)).default([]),
+      paths: z
+        .array(z.string().min(1))
+        .default([])
+        .superRefine((paths, ctx) => {
+          for (const [i, path] of paths.entries()) {
+            try {
+              pino({ redact: [path] }, { write() {} });
+            } catch {
+              ctx.addIssue({ code: 'custom', path: [i], message: `not a valid redact path: "${path}"` });
+            }
+          }
+        }),
       /** Key names masked at any depth of a record's `input` (case-insensitive), beyond the built-ins. */
       keys: z.array(z.string().min(1)).default([]),
       /** Replacement text. */

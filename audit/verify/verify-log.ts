@@ -57,10 +57,7 @@ export async function verifyLog(
   };
   try {
     let previous: PreviousFile | null = null;
-    for (const [i, segment] of segments.entries()) {
-      const isLast = i === segments.length - 1;
-      previous = await v.verifyFile(segment, previous, isLast && live);
-    }
+    for (const segment of segments) previous = await v.verifyFile(segment, previous);
     v.finish(previous as PreviousFile, live);
     result.ok = true;
   } catch (err) {
@@ -117,11 +114,7 @@ class Verifier {
     throw new Broken({ kind, file: this.#file, line, seq, message });
   }
 
-  async verifyFile(
-    segment: Segment,
-    previous: PreviousFile | null,
-    liveTail: boolean,
-  ): Promise<PreviousFile> {
+  async verifyFile(segment: Segment, previous: PreviousFile | null): Promise<PreviousFile> {
     this.#file = basename(segment.path);
     const lines = readLines(segment);
     let buffered: string[] = [];
@@ -142,8 +135,14 @@ class Verifier {
     else buffered = step.value.lines;
     let headerSeen = false;
     let lastWasFinal = false;
+    let i = 0;
+    // Classifying a break needs the lines after it; pull more of the file when the batch is short.
+    const ahead = async (): Promise<string[]> => {
+      while (buffered.length - i - 1 < LOOKAHEAD_LINES && (await pull())) {}
+      return buffered.slice(i + 1, i + 1 + LOOKAHEAD_LINES);
+    };
     for (;;) {
-      for (let i = 0; i < buffered.length; i++) {
+      for (i = 0; i < buffered.length; i++) {
         this.#line = firstLine + i;
         const line = buffered[i] as string;
         if (!headerSeen) {
@@ -152,11 +151,6 @@ class Verifier {
           lastWasFinal = false;
           continue;
         }
-        // Lookahead for classification needs the lines after this one; pull more when short.
-        const ahead = async (): Promise<string[]> => {
-          while (buffered.length - i - 1 < LOOKAHEAD_LINES && (await pull())) {}
-          return buffered.slice(i + 1, i + 1 + LOOKAHEAD_LINES);
-        };
         lastWasFinal = await this.#checkRecord(line, ahead);
       }
       firstLine += buffered.length;
@@ -179,10 +173,7 @@ class Verifier {
     if (end.kind === 'unreadable') {
       this.#fail('unreadable', `${this.#file}: cannot read: ${end.message}`, this.#seq + 1, end.lines + 1);
     }
-    if (end.kind === 'torn' && !liveTail) {
-      // Acknowledged by the next file's header (recovery.torn_bytes) if there is one; checked there.
-      this.#line = end.lines + 1;
-    }
+    // A torn end is judged later: by the next file's header (recovery.torn_bytes), or in finish().
     return { segment, end, closed: lastWasFinal && end.kind === 'clean' };
   }
 

@@ -3,6 +3,7 @@
  * never blocks); a drain loop serializes, chains, checkpoints and appends in batches; rotation,
  * compression and retention happen between batches. Write layer.
  */
+import { channel } from 'node:diagnostics_channel';
 import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { AuditSigningKey } from '../audit-key.js';
@@ -22,6 +23,13 @@ import { planRetention, type Removal } from './retention.js';
 import { SegmentFile } from './segment-file.js';
 
 const BATCH = 4096;
+
+/**
+ * Tracing without logging on the hot path: `palisade:audit:refused` gets `{dir, reason, mode}` for each
+ * record not accepted; `palisade:audit:batch` gets `{dir, records, bytes}` after each write.
+ */
+const refusedChannel = channel('palisade:audit:refused');
+const batchChannel = channel('palisade:audit:batch');
 
 interface Queued {
   e: AuditEvent;
@@ -134,6 +142,8 @@ export class FileAuditLog implements AuditLog {
     if (this.#config.mode === 'drop') this.#counters.dropped += 1;
     else this.#counters.refused += 1;
     this.#lost.note(at, reason);
+    if (refusedChannel.hasSubscribers)
+      refusedChannel.publish({ dir: this.#dir, reason, mode: this.#config.mode });
   }
 
   #schedule(): void {
@@ -200,6 +210,13 @@ export class FileAuditLog implements AuditLog {
       } catch (err) {
         this.#onWriteError(err);
         return;
+      }
+      if (batchChannel.hasSubscribers) {
+        batchChannel.publish({
+          dir: this.#dir,
+          records: this.#pendingDecisions,
+          bytes: this.#pending.length,
+        });
       }
       this.#counters.written += this.#pendingDecisions;
       this.#pending = '';

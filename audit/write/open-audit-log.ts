@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { ensureDirDurable } from '../../lib/durable-write.js';
 import { createLogger } from '../../lib/logger.js';
-import { exportPublicKey, loadOrCreateSigningKey } from '../audit-key.js';
+import { type AuditSigningKey, exportPublicKey, loadOrCreateSigningKey } from '../audit-key.js';
 import type { AuditConfig } from '../config.js';
 import { AuditError } from '../errors.js';
 import { listSegments } from '../segments.js';
@@ -31,22 +31,21 @@ export async function openAuditLog(config: AuditConfig, options: OpenAuditLogOpt
   const clock = options.clock ?? { now: () => Date.now() };
   const dir = resolve(options.stateDir, config.directory);
   const logger = options.logger ?? createLogger({ level: 'warn', name: 'audit' });
+  let key: AuditSigningKey;
+  let release: () => Promise<void>;
   try {
     await ensureDirDurable(dir);
-  } catch (err) {
-    throw new AuditError(
-      'ERR_AUDIT_OPEN',
-      `${dir}: cannot create the audit log directory: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
+    key = await loadOrCreateSigningKey(
+      options.keyFile ?? join(options.stateDir, 'keys', 'audit-signing.jwk'),
     );
+    await exportPublicKey(dir, key);
+    release = await acquireWriterLock(dir, options.identity, clock.now());
+  } catch (err) {
+    if (err instanceof AuditError) throw err;
+    throw new AuditError('ERR_AUDIT_OPEN', `${dir}: cannot open the audit log: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  const key = await loadOrCreateSigningKey(
-    options.keyFile ?? join(options.stateDir, 'keys', 'audit-signing.jwk'),
-  );
-  await exportPublicKey(dir, key);
-  const release = await acquireWriterLock(dir, options.identity, clock.now());
   let log: FileAuditLog;
   try {
     await removeCompressionLeftovers(dir);

@@ -53,6 +53,11 @@ describe('auditConfigSchema', () => {
       want: /retention.max_files/,
     },
     { note: 'tiny buffer', yaml: 'buffer_records: 2', want: /buffer_records/ },
+    {
+      note: 'a redact path pino cannot use',
+      yaml: 'redact: {paths: [ok.path, "bad..path"]}',
+      want: /redact.paths\[1\]: not a valid redact path: "bad..path"/,
+    },
   ];
   for (const c of bad) {
     test(`rejects ${c.note}, naming the field`, () => {

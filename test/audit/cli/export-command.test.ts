@@ -80,6 +80,18 @@ describe('palisade audit export', () => {
     });
   }
 
+  test('an output that cannot be written: ERR_AUDIT_EXPORT, exit 1, no partial file', async (t) => {
+    const fx = await logFixture(t);
+    await writeLog(fx, 2);
+    const out = join(fx.stateDir, 'no-such-dir', 'x.csv');
+    const r = await runCli(['audit', 'export', '--dir', fx.dir, '--out', out]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(`^palisade: error \\[ERR_AUDIT_EXPORT\\]: cannot write ${out}: ENOENT`),
+    );
+  });
+
   test('a directory without logs: one clear line, exit 1', async (t) => {
     const dir = await tempDir(t);
     const r = await runCli(['audit', 'export', '--dir', dir]);

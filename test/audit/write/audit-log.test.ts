@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -302,8 +303,18 @@ describe('openAuditLog: pressure and failures', () => {
   test('block mode: a full buffer is unhealthy and refuses until it drains', async (t) => {
     const fx = await logFixture(t);
     const log = await fx.open({ mode: 'block', buffer_records: 16 });
+    const traced: unknown[] = [];
+    const onRefused = (message: unknown) => traced.push(message);
+    subscribe('palisade:audit:refused', onRefused);
+    t.after(() => unsubscribe('palisade:audit:refused', onRefused));
     const accepted = Array.from({ length: 20 }, () => log.record(authzEvent())).filter(Boolean).length;
     assert.equal(accepted, 16);
+    assert.equal(traced.length, 4, 'each refusal is published on diagnostics_channel');
+    assert.deepEqual(traced[0], {
+      dir: fx.dir,
+      reason: 'audit buffer full (16 records waiting to be written)',
+      mode: 'block',
+    });
     assert.equal(log.healthy(), false);
     assert.match(log.status().reason ?? '', /^audit buffer full \(16 records waiting/);
     await log.flush();
