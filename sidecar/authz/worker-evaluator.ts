@@ -27,11 +27,17 @@ interface Pending {
 
 type Reply = { id: number; allow: unknown; reason: unknown } | { id: number; error: string };
 
-// Compiled: ./policy-worker.js; from source under tsx: ./policy-worker.ts (the worker inherits tsx).
-const WORKER_URL = new URL(
-  `./policy-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
-  import.meta.url,
-);
+// Compiled: ./policy-worker.js. From source under tsx, a worker's entry loads before tsx's hooks apply to
+// it, so boot through a data: URL that registers tsx and then imports the TypeScript entry.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_FILE = new URL(`./policy-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
+const WORKER_URL = FROM_SOURCE
+  ? new URL(
+      `data:text/javascript,${encodeURIComponent(
+        `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(WORKER_FILE.href)});`,
+      )}`,
+    )
+  : WORKER_FILE;
 
 /** A policy evaluator in a worker thread. Evaluations run one at a time, in order. */
 export class WorkerEvaluator implements PolicyEvaluator {

@@ -8,6 +8,7 @@ import type { SidecarMetrics } from '../admin/metrics.js';
 import type { SidecarConfig } from '../config.js';
 import { SidecarError } from '../errors.js';
 import { TlsContextStore } from '../tls/context-store.js';
+import { parsePeerId } from '../tls/peer-identity.js';
 import { startCitadelIdentity } from './citadel-identity.js';
 import { readSvidDir, watchSvidDir } from './svid-files.js';
 
@@ -32,7 +33,10 @@ export async function startIdentity(config: SidecarConfig, deps: IdentityDeps): 
   if (config.citadel !== undefined) {
     return startCitadelIdentity(config, { ...deps, dir });
   }
-  const store = new TlsContextStore(await readSvidDir(dir));
+  const store = new TlsContextStore(
+    await readSvidDir(dir),
+    parsePeerId(config.identity.spiffe_id).trustDomain,
+  );
   if (store.info.spiffeId !== config.identity.spiffe_id) {
     throw new SidecarError(
       'ERR_SIDECAR_IDENTITY',

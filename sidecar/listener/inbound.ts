@@ -11,7 +11,6 @@ import type { SidecarMetrics } from '../admin/metrics.js';
 import type { InboundConfig, LimitsConfig } from '../config.js';
 import { SidecarError } from '../errors.js';
 import type { InboundRequest, InboundResponse } from '../protocols/forward.js';
-import { parseRoots } from '../tls/chain-verify.js';
 import type { TlsContextStore } from '../tls/context-store.js';
 import { peerIdentity } from '../tls/peer-identity.js';
 import { type ConnectionState, mtlsState, plaintextState, setConnectionState } from './connection.js';
@@ -70,6 +69,9 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
       })
     : undefined;
   if (h1 && deps.onRequest) {
+    // The HTTP server never listens itself (it is handed sockets), but its headers/request timeout checks
+    // only start on 'listening': start them, so slow and stalled peers are cut off.
+    h1.emit('listening');
     h1.on('request', deps.onRequest);
     h1.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       const status =
@@ -85,14 +87,18 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
       socket.destroy();
     });
   }
+  let h2Socket: Socket | undefined;
   if (h2srv && deps.onRequest) {
     h2srv.on('request', deps.onRequest);
-    h2srv.on('session', (session: Http2Session) =>
+    h2srv.on('session', (session: Http2Session) => {
+      const socket = h2Socket;
       guardResets(session, limits.h2_max_resets_per_second, () => {
         metrics.tlsFailures.labels(label, 'h2_reset_flood').inc();
         deps.logger.warn({ listener: label }, 'closing HTTP/2 connection: stream reset flood');
-      }),
-    );
+        // session.destroy() leaves a socket handed in through emit('connection') half-open: cut it.
+        socket?.destroy();
+      });
+    });
     h2srv.on('stream', (stream) =>
       stream.setTimeout(limits.request_timeout, () => stream.close(h2.NGHTTP2_CANCEL)),
     );
@@ -104,8 +110,12 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
   const dispatch = (socket: Socket, state: ConnectionState, alpn: string) => {
     setConnectionState(socket, state);
     if (!isHttp) deps.onConnection?.(socket, state);
-    else if (alpn === 'h2') h2srv?.emit('connection', socket);
-    else h1?.emit('connection', socket);
+    else if (alpn === 'h2') {
+      // The session is created synchronously inside emit; remember its socket for the flood guard.
+      h2Socket = socket;
+      h2srv?.emit('connection', socket);
+      h2Socket = undefined;
+    } else h1?.emit('connection', socket);
   };
 
   // --- mutual TLS ---
@@ -118,20 +128,17 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
   });
   // PERMISSIVE ports build TLS sockets themselves (see detect.ts) and need the context object.
   let serverContext = createSecureContext(store.serverOptions(config.tls_min_version));
-  let roots = parseRoots(store.bundlePem);
   const remoteOf = new WeakMap<TLSSocket, { address: string; port: number }>();
   const unsubscribe = store.onChange(() => {
     tlsServer.setSecureContext(store.serverOptions(config.tls_min_version));
     serverContext = createSecureContext(store.serverOptions(config.tls_min_version));
-    roots = parseRoots(store.bundlePem);
   });
   tlsServer.on('secureConnection', (socket: TLSSocket) => {
     track(socket);
     let state: ConnectionState;
     try {
       const remote = remoteOf.get(socket);
-      // Sockets built for PERMISSIVE ports are not verified by Node: verify their chain here.
-      const peer = peerIdentity(socket, deps.trustDomain, remote === undefined ? undefined : roots);
+      const peer = peerIdentity(socket, store.bundle, 'client');
       state = mtlsState(socket, peer, deps.selfId, remote);
     } catch (err) {
       metrics.tlsFailures.labels(label, 'peer_identity').inc();
@@ -208,13 +215,17 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
     async close() {
       unsubscribe();
       await new Promise<void>((resolve) => {
-        front.close(() => resolve());
-        h1?.closeIdleConnections();
-        for (const s of sockets) if (!isHttp) s.destroy();
         // Give in-flight requests a moment, then cut what is left.
-        setTimeout(() => {
+        const timer = setTimeout(() => {
           for (const s of sockets) s.destroy();
-        }, 500).unref();
+        }, 500);
+        front.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        h1?.closeIdleConnections();
+        h1?.close(() => undefined); // stops the timeout checks started above
+        for (const s of sockets) if (!isHttp) s.destroy();
       });
     },
   };
@@ -225,7 +236,8 @@ function guardResets(session: Http2Session, limit: number, onFlood: () => void):
   let windowStart = Date.now();
   let resets = 0;
   session.on('stream', (stream) => {
-    stream.once('aborted', () => {
+    stream.once('close', () => {
+      if (stream.rstCode === h2.NGHTTP2_NO_ERROR) return;
       const now = Date.now();
       if (now - windowStart > 1000) {
         windowStart = now;

@@ -16,7 +16,7 @@ import type { SidecarMetrics } from '../admin/metrics.js';
 import type { OutboundConfig } from '../config.js';
 import { SecureNamingError, SidecarError } from '../errors.js';
 import type { TlsContextStore } from '../tls/context-store.js';
-import { svidIdentity } from '../tls/peer-identity.js';
+import { peerIdentity } from '../tls/peer-identity.js';
 import { detect } from './detect.js';
 import type { RunningListener } from './inbound.js';
 
@@ -65,14 +65,9 @@ export function dialUpstream(
     settle(new SidecarError('ERR_SIDECAR_UPSTREAM', `${config.service}: ${err.message}`, { cause: err })),
   );
   socket.once('secureConnect', () => {
-    const leaf = socket.getPeerX509Certificate();
-    if (leaf === undefined) {
-      settle(new SidecarError('ERR_SIDECAR_UPSTREAM', `${config.service}: server sent no certificate`));
-      return;
-    }
     let presented: string;
     try {
-      presented = svidIdentity(leaf, deps.trustDomain).principal;
+      presented = peerIdentity(socket, deps.store.bundle, 'server').principal;
     } catch (err) {
       settle(
         new SecureNamingError(config.identity, `an invalid SVID (${(err as Error).message})`, { cause: err }),
@@ -197,10 +192,13 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
       unsubscribe();
       for (const s of pool.splice(0)) s.destroy();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        setTimeout(() => {
+        const timer = setTimeout(() => {
           for (const s of sockets) s.destroy();
-        }, 500).unref();
+        }, 500);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     },
   };

@@ -5,6 +5,7 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import { TrustBundle } from '../../citadel/index.js';
 import { SidecarError } from '../errors.js';
 
 /** PEM material as found in an SVID directory: `key.pem`, `cert.pem` (leaf first), `bundle.pem` (roots). */
@@ -89,11 +90,15 @@ export class TlsContextStore {
   #material: SvidMaterial;
   #info: SvidInfo;
   #client: SecureContext;
+  #bundle: TrustBundle;
   #revision = 0;
+  readonly #trustDomain: string;
   readonly #listeners = new Set<() => void>();
 
-  constructor(material: SvidMaterial, now: Date = new Date()) {
+  constructor(material: SvidMaterial, trustDomain: string, now: Date = new Date()) {
+    this.#trustDomain = trustDomain;
     this.#info = inspectSvid(material, now);
+    this.#bundle = parseBundle(material.bundlePem, trustDomain);
     this.#material = material;
     this.#client = createSecureContext(this.#clientOptions(material));
   }
@@ -101,7 +106,9 @@ export class TlsContextStore {
   /** Swap in new material after validating it. Throws (and keeps the old material) if it is unusable. */
   update(material: SvidMaterial, now: Date = new Date()): SvidInfo {
     const info = inspectSvid(material, now);
+    const bundle = parseBundle(material.bundlePem, this.#trustDomain);
     const client = createSecureContext(this.#clientOptions(material));
+    this.#bundle = bundle;
     this.#material = material;
     this.#info = info;
     this.#client = client;
@@ -119,9 +126,14 @@ export class TlsContextStore {
     return this.#revision;
   }
 
-  /** The trust bundle roots (PEM), for peer validation. */
-  get bundlePem(): string {
-    return this.#material.bundlePem;
+  /** The trust bundle in force, for peer validation (citadel's validator). */
+  get bundle(): TrustBundle {
+    return this.#bundle;
+  }
+
+  /** The current material (PEM), e.g. to replace only the bundle. */
+  get material(): SvidMaterial {
+    return this.#material;
   }
 
   /** Context for outbound connections: our SVID as client certificate, the bundle as trust anchors. */
@@ -154,5 +166,15 @@ export class TlsContextStore {
       minVersion: 'TLSv1.2',
       maxVersion: 'TLSv1.3',
     };
+  }
+}
+
+function parseBundle(pem: string, trustDomain: string): TrustBundle {
+  try {
+    return TrustBundle.fromPem(pem, trustDomain, 'bundle.pem');
+  } catch (err) {
+    throw new SidecarError('ERR_SIDECAR_IDENTITY', `trust bundle unusable: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

@@ -1,12 +1,10 @@
 /**
- * @module The peer's SPIFFE identity from an mTLS connection. TLS layer: OpenSSL has already validated the
- * certificate path to the live trust bundle during the handshake (`rejectUnauthorized`); this applies the
- * X509-SVID leaf rules on top and extracts the SPIFFE ID the policy input names as `source.principal`.
+ * @module The peer's SPIFFE identity from an mTLS connection, through citadel's X.509-SVID validator against
+ * the live trust bundle. TLS layer: this is what `source.principal` in the policy input rests on.
  */
-import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
+import { type BundleView, peerSpiffeId, type SpiffeId, tryParseSpiffeId } from '../../citadel/index.js';
 import { SidecarError } from '../errors.js';
-import { peerChain, verifyChain } from './chain-verify.js';
 
 /** A parsed workload identity, as the policy input presents it. */
 export interface PeerIdentity {
@@ -17,73 +15,53 @@ export interface PeerIdentity {
   readonly serviceAccount: string;
 }
 
-const SPIFFE_ID = /^spiffe:\/\/([a-z0-9._-]+)((?:\/[a-zA-Z0-9._-]+)*)$/;
-
-/** Parse a SPIFFE ID string into its parts; throws ERR_SIDECAR_PEER_IDENTITY when it is not one. */
-export function parsePeerId(id: string): PeerIdentity {
-  const m = SPIFFE_ID.exec(id);
-  if (m === null || id.length > 2048) {
-    throw new SidecarError(
-      'ERR_SIDECAR_PEER_IDENTITY',
-      `not a SPIFFE ID: ${JSON.stringify(id.slice(0, 100))}`,
-    );
-  }
-  const segments = (m[2] ?? '').split('/').slice(1);
-  if (segments.some((s) => s === '.' || s === '..')) {
-    throw new SidecarError('ERR_SIDECAR_PEER_IDENTITY', `SPIFFE ID has a dot segment: ${id}`);
-  }
-  const conventional = segments.length === 4 && segments[0] === 'ns' && segments[2] === 'sa';
+function fromSpiffeId(id: SpiffeId): PeerIdentity {
   return {
-    principal: id,
-    trustDomain: m[1] as string,
-    namespace: conventional ? (segments[1] as string) : '',
-    serviceAccount: conventional ? (segments[3] as string) : '',
+    principal: id.toString(),
+    trustDomain: id.trustDomain,
+    namespace: id.namespace ?? '',
+    serviceAccount: id.serviceAccount ?? '',
   };
 }
 
-/** Apply the X509-SVID leaf rules to a certificate already chained to the bundle. */
-export function svidIdentity(leaf: X509Certificate, trustDomain: string): PeerIdentity {
-  if (leaf.ca) throw new SidecarError('ERR_SIDECAR_PEER_IDENTITY', 'peer leaf certificate is a CA (cA=true)');
-  const uris = (leaf.subjectAltName ?? '')
-    .split(', ')
-    .filter((s) => s.startsWith('URI:'))
-    .map((s) => s.slice(4));
-  if (uris.length !== 1) {
+/** Parse a SPIFFE ID string (the sidecar's own, from config); throws ERR_SIDECAR_PEER_IDENTITY. */
+export function parsePeerId(text: string): PeerIdentity {
+  const id = tryParseSpiffeId(text);
+  if (id === undefined) {
     throw new SidecarError(
       'ERR_SIDECAR_PEER_IDENTITY',
-      `peer certificate must carry exactly one URI SAN, found ${uris.length}`,
+      `not a SPIFFE ID: ${JSON.stringify(text.slice(0, 100))}`,
     );
   }
-  const id = parsePeerId(uris[0] as string);
-  if (id.trustDomain !== trustDomain) {
-    throw new SidecarError(
-      'ERR_SIDECAR_PEER_IDENTITY',
-      `peer ${id.principal} is from trust domain "${id.trustDomain}", not "${trustDomain}"`,
-    );
-  }
-  return id;
+  return fromSpiffeId(id);
 }
 
 /**
- * The verified identity of the peer on a completed mTLS handshake. Throws ERR_SIDECAR_PEER_IDENTITY when
- * the peer sent no certificate, the path did not validate, or the leaf is not a valid SVID of our domain.
+ * Validate the peer's chain on a completed handshake (path to the bundle, validity, exactly one URI SAN, leaf
+ * rules, usage) and return its identity. Throws ERR_SIDECAR_PEER_IDENTITY with citadel's reason as cause.
  */
 export function peerIdentity(
   socket: TLSSocket,
-  trustDomain: string,
-  /** For sockets Node did not verify (PERMISSIVE): the bundle roots to verify the chain against. */
-  verifyAgainst?: readonly X509Certificate[],
+  bundle: BundleView,
+  usage: 'client' | 'server',
 ): PeerIdentity {
-  if (verifyAgainst !== undefined) {
-    const chain = peerChain(socket);
-    verifyChain(chain, verifyAgainst, new Date());
-    return svidIdentity(chain[0] as X509Certificate, trustDomain);
+  let id: SpiffeId;
+  try {
+    id = peerSpiffeId(socket, bundle, { usage });
+  } catch (err) {
+    throw new SidecarError(
+      'ERR_SIDECAR_PEER_IDENTITY',
+      `peer certificate rejected: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
-  if (!socket.authorized) {
-    const why = socket.authorizationError ? String(socket.authorizationError) : 'no client certificate';
-    throw new SidecarError('ERR_SIDECAR_PEER_IDENTITY', `peer certificate rejected: ${why}`);
+  if (id.trustDomain !== bundle.trustDomain) {
+    throw new SidecarError(
+      'ERR_SIDECAR_PEER_IDENTITY',
+      `peer ${id.toString()} is from trust domain "${id.trustDomain}", not "${bundle.trustDomain}"`,
+    );
   }
-  const leaf = socket.getPeerX509Certificate();
-  if (leaf === undefined) throw new SidecarError('ERR_SIDECAR_PEER_IDENTITY', 'peer sent no certificate');
-  return svidIdentity(leaf, trustDomain);
+  return fromSpiffeId(id);
 }

@@ -16,8 +16,8 @@ import {
 import { makePki, memoryAudit, ORDERS, type Pki, sidecarFor, WEB } from './fixtures/mesh.js';
 
 let pki: Pki;
-before(() => {
-  pki = makePki();
+before(async () => {
+  pki = await makePki();
 });
 
 describe('HTTP/1.1 through a sidecar pair', () => {
