@@ -13,6 +13,7 @@ import { graphBuiltins } from './graph.js';
 import { httpBuiltins } from './http-send.js';
 import type { ImplTable } from './impl-types.js';
 import { jsonPathBuiltins } from './json-paths.js';
+import { jsonSchemaBuiltins } from './json-schema.js';
 import { jsonYamlBuiltins } from './json-yaml.js';
 import { jwtBuiltins } from './jwt.js';
 import { jwtSignBuiltins } from './jwt-sign.js';
@@ -45,6 +46,7 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   graph: graphBuiltins,
   'http-send': httpBuiltins,
   'json-paths': jsonPathBuiltins,
+  'json-schema': jsonSchemaBuiltins,
   'json-yaml': jsonYamlBuiltins,
   jwt: jwtBuiltins,
   'jwt-sign': jwtSignBuiltins,
