@@ -1,0 +1,92 @@
+/**
+ * @module Host builtins for OPA Wasm modules: adapts Palisade's builtin registry to the SDK's custom-builtin
+ * table (JSON values in and out: sets arrive as arrays, results are loaded back as JSON). Wasm layer.
+ */
+import { type BuiltinContext, createBuiltinContext, lookupBuiltin } from '../builtins/index.js';
+import { fromJS, SetValue, toJS, type Value } from '../value/index.js';
+
+/** A host builtin as the SDK calls it: plain JSON-shaped arguments, a JSON-shaped result or undefined. */
+export type HostBuiltin = (...args: unknown[]) => unknown;
+
+/** Where host builtins come from: by default Palisade's registry. */
+export interface HostBuiltinSource {
+  lookup(name: string): HostBuiltin | undefined;
+}
+
+/** Per-evaluation state the registry adapter needs (one builtin context, created on first use). */
+export class HostBuiltinScope {
+  #ctx: BuiltinContext | undefined;
+  readonly #options: { strict: boolean; clock?: () => bigint };
+
+  constructor(options: { strict?: boolean; clock?: () => bigint } = {}) {
+    this.#options = { strict: options.strict ?? false, clock: options.clock };
+  }
+
+  /** Forget the context: the next builtin call starts a fresh one (new `time.now_ns`, empty cache). */
+  reset(): void {
+    this.#ctx = undefined;
+  }
+
+  context(): BuiltinContext {
+    this.#ctx ??= createBuiltinContext({ strict: this.#options.strict, clock: this.#options.clock });
+    return this.#ctx;
+  }
+
+  get strict(): boolean {
+    return this.#options.strict;
+  }
+}
+
+/**
+ * Palisade's registry as host builtins. Builtin errors that OPA treats as undefined outside strict mode
+ * (eval_builtin_error without halt) give undefined; type errors and halts propagate as exceptions.
+ */
+export function registryHostBuiltins(scope: HostBuiltinScope): HostBuiltinSource {
+  const cache = new Map<string, HostBuiltin | undefined>();
+  return {
+    lookup(name) {
+      if (cache.has(name)) return cache.get(name);
+      const def = lookupBuiltin(name);
+      const setArgs = def ? declaredSetArgs(def.decl) : [];
+      const fn: HostBuiltin | undefined = def
+        ? (...args: unknown[]) => {
+            try {
+              const values = args.map((a, i) => {
+                const v = fromJS(a, `${name} operand ${i + 1}`);
+                // JSON turned the module's sets into arrays; the declaration says which were sets
+                return setArgs[i] && Array.isArray(v) ? SetValue.from(v as Value[]) : v;
+              });
+              const out = def.impl(values, scope.context());
+              return out === undefined ? undefined : toJS(out);
+            } catch (err) {
+              // as the IR evaluator: builtin errors are undefined unless strict or halting
+              const e = err as { code?: string; halt?: boolean };
+              if (!scope.strict && e.code === 'ERR_POLICY_BUILTIN' && e.halt !== true) return undefined;
+              throw err;
+            }
+          }
+        : undefined;
+      cache.set(name, fn);
+      return fn;
+    },
+  };
+}
+
+/** Which declared arguments are sets (only `set`; `any` or unions stay as they arrive). */
+function declaredSetArgs(decl: unknown): boolean[] {
+  const args = (decl as { args?: { type?: unknown }[] } | undefined)?.args ?? [];
+  return args.map((a) => a?.type === 'set');
+}
+
+/** The SDK's `customBuiltins` object for a set of names (looked up once, at load). */
+export function sdkBuiltinTable(
+  names: readonly string[],
+  source: HostBuiltinSource,
+): Record<string, HostBuiltin> {
+  const table: Record<string, HostBuiltin> = {};
+  for (const name of names) {
+    const fn = source.lookup(name);
+    if (fn) table[name] = fn;
+  }
+  return table;
+}

@@ -1,0 +1,143 @@
+/**
+ * @module Load a policy module (Palisade- or OPA-built) through the official @open-policy-agent/opa-wasm
+ * SDK with Palisade's host builtins, and evaluate it with a clear error type. Wasm layer.
+ */
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { STRICT_GLOBAL } from '../codegen/index.js';
+import { PolicyError } from '../errors.js';
+import {
+  type HostBuiltin,
+  HostBuiltinScope,
+  type HostBuiltinSource,
+  registryHostBuiltins,
+} from './host-builtins.js';
+
+/** Builtins the SDK itself implements in JavaScript. */
+const SDK_BUILTINS = new Set([
+  'json.is_valid',
+  'sprintf',
+  'regex.split',
+  'yaml.is_valid',
+  'yaml.marshal',
+  'yaml.unmarshal',
+]);
+
+export interface LoadOptions {
+  /** Host builtins; default: Palisade's builtin registry. */
+  readonly builtins?: HostBuiltinSource;
+  /** Strict builtin errors (builtin errors fail the evaluation instead of being undefined). */
+  readonly strict?: boolean;
+  /** Clock for time builtins (nanoseconds since the epoch); tests inject one. */
+  readonly clock?: () => bigint;
+  /** Initial and maximum memory in 64 KiB pages (default: 5 initial, no maximum). */
+  readonly memory?: { readonly initial?: number; readonly maximum?: number };
+}
+
+/** A loaded policy: set data once, evaluate many times (memory is reset by each evaluation). */
+export interface PolicyModule {
+  setData(data: unknown): void;
+  /** The result set, e.g. `[{"result": true}]`; an entrypoint by name or id (default 0). */
+  evaluate(input: unknown, entrypoint?: string | number): unknown;
+  /**
+   * Evaluate with the input given as text: JSON, or a Rego value literal (sets, non-string keys), which the
+   * module parses itself (`opa_eval` uses opa_value_parse) — no JSON round trip through JavaScript.
+   */
+  evaluateText(input: string, entrypoint?: string | number): unknown;
+  readonly entrypoints: Record<string, number>;
+  /** Builtins the module calls on the host. */
+  readonly hostBuiltins: readonly string[];
+}
+
+interface SdkPolicy {
+  setData(data: unknown): void;
+  evaluate(input: unknown, entrypoint?: string | number): unknown;
+  entrypoints: Record<string, number>;
+  wasmInstance: { exports: Record<string, unknown> };
+  mem: { buffer: ArrayBuffer };
+}
+
+function sdkError(
+  code: 'ERR_POLICY_WASM_LOAD' | 'ERR_POLICY_WASM_EVAL',
+  what: string,
+  err: unknown,
+): PolicyError {
+  // The SDK throws plain strings (opa_abort messages) and objects with a message.
+  const message =
+    typeof err === 'string'
+      ? err
+      : err instanceof Error
+        ? err.message
+        : String((err as { message?: unknown })?.message ?? err);
+  return new PolicyError(code, `${what}: ${message}`, { cause: err });
+}
+
+/** Read the module's `builtins` export (what it needs from the host). */
+function moduleHostBuiltins(p: SdkPolicy): string[] {
+  const exports = p.wasmInstance.exports as Record<string, (...a: number[]) => number>;
+  const addr = exports.opa_json_dump!(exports.builtins!());
+  const bytes = new Uint8Array(p.mem.buffer);
+  let end = addr;
+  while (bytes[end] !== 0) end++;
+  return Object.keys(JSON.parse(new TextDecoder().decode(bytes.subarray(addr, end))) as object);
+}
+
+/**
+ * Instantiate `wasm` through the SDK. Fails at load (ERR_POLICY_WASM_BUILTIN) when the module needs a host
+ * builtin that neither the SDK nor the configured builtins provide, instead of at the first evaluation.
+ */
+export async function loadPolicyModule(wasm: Uint8Array, options: LoadOptions = {}): Promise<PolicyModule> {
+  const scope = new HostBuiltinScope({ strict: options.strict, clock: options.clock });
+  const source = options.builtins ?? registryHostBuiltins(scope);
+  const custom = new Proxy({} as Record<string, HostBuiltin>, {
+    get: (_t, name) => (typeof name === 'string' ? source.lookup(name) : undefined),
+  });
+  let policy: SdkPolicy;
+  try {
+    policy = (await loadPolicy(
+      wasm,
+      { initial: options.memory?.initial ?? 5, maximum: options.memory?.maximum },
+      custom,
+    )) as unknown as SdkPolicy;
+  } catch (err) {
+    throw sdkError('ERR_POLICY_WASM_LOAD', 'cannot load the policy module', err);
+  }
+  const strictGlobal = policy.wasmInstance.exports[STRICT_GLOBAL] as { value: number } | undefined;
+  if (strictGlobal) strictGlobal.value = options.strict ? 1 : 0;
+  const hostBuiltins = moduleHostBuiltins(policy);
+  const missing = hostBuiltins.filter((n) => !SDK_BUILTINS.has(n) && source.lookup(n) === undefined);
+  if (missing.length > 0) {
+    throw new PolicyError(
+      'ERR_POLICY_WASM_BUILTIN',
+      `the policy module needs host builtins that are not available: ${missing.join(', ')}`,
+    );
+  }
+  return {
+    entrypoints: policy.entrypoints,
+    hostBuiltins,
+    setData(data) {
+      try {
+        policy.setData(data);
+      } catch (err) {
+        throw sdkError('ERR_POLICY_WASM_EVAL', 'cannot set the policy data', err);
+      }
+    },
+    evaluate(input, entrypoint = 0) {
+      scope.reset();
+      try {
+        return policy.evaluate(input, entrypoint);
+      } catch (err) {
+        throw sdkError('ERR_POLICY_WASM_EVAL', `evaluation of entrypoint ${String(entrypoint)} failed`, err);
+      }
+    },
+    evaluateText(input, entrypoint = 0) {
+      scope.reset();
+      // The SDK copies an ArrayBuffer input verbatim (no JSON.stringify) before calling opa_eval.
+      const bytes = new TextEncoder().encode(input);
+      try {
+        return policy.evaluate(bytes.length > 0 ? bytes.buffer : undefined, entrypoint);
+      } catch (err) {
+        throw sdkError('ERR_POLICY_WASM_EVAL', `evaluation of entrypoint ${String(entrypoint)} failed`, err);
+      }
+    },
+  };
+}
