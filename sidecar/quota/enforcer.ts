@@ -6,23 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.js';
+import { chargeAll, type Refusal, refund, shapeOf, stateOf, worstGlobal } from './charge.js';
 import type { QuotaConfig } from './config.js';
 import { QuotaError } from './errors.js';
 import { type LimitState, type QuotaHeaders, quotaHeaders, toSeconds } from './headers.js';
 import { parseLimits, type QuotaLimit, type QuotaScope } from './limit.js';
-import { bucketId, type LocalBucket, LocalBucketStore } from './local-store.js';
+import { type LocalBucket, LocalBucketStore } from './local-store.js';
 import { type DecisionVia, QuotaMetrics } from './metrics.js';
 import { RedisQuotaBackend } from './redis-backend.js';
 import type { GlobalBucket } from './redis-script.js';
-import {
-  type BucketShape,
-  giveBack,
-  hasTokens,
-  msUntilAvailable,
-  msUntilFull,
-  remaining,
-  take,
-} from './token-bucket.js';
+import type { BucketShape } from './token-bucket.js';
 
 /** Milliseconds since the epoch; tests inject a fake. */
 export interface QuotaClock {
@@ -77,13 +70,6 @@ export interface QuotaEnforcer {
 }
 
 const ALLOWED_NO_LIMITS: QuotaAllowed = Object.freeze({ allowed: true, headers: Object.freeze({}) });
-
-/** A denial found while checking; the longest wait wins. */
-interface Refusal {
-  limit: QuotaLimit;
-  reason: 'exceeded' | 'unavailable';
-  waitMs: number;
-}
 
 /** Build the enforcer. Does not wait for Redis: until it connects, global limits follow on_unavailable. */
 export async function createQuotaEnforcer(
@@ -182,14 +168,13 @@ class Enforcer implements QuotaEnforcer {
     const states: LimitState[] = [];
     // Local buckets are charged before the Redis round trip (synchronously, so concurrent requests cannot
     // interleave) and given back if a global limit then refuses.
-    const charged = this.#chargeAll(this.#local, locals, nowMs, 'local', states);
+    const charged = chargeAll(this.#local, locals, shapeOf, nowMs, states);
     if (!Array.isArray(charged)) return this.#deny(charged, states);
     if (globals.length === 0) return this.#allow(limits, states, 'local');
 
     const buckets: GlobalBucket[] = globals.map((l) => ({
       redisKey: `${this.#prefix}${l.name}:${l.key}`,
-      capacity: l.limit,
-      windowMs: l.windowSeconds * 1000,
+      ...shapeOf(l),
       cost: l.cost,
     }));
     let reply: Awaited<ReturnType<RedisQuotaBackend['take']>>;
@@ -199,25 +184,12 @@ class Enforcer implements QuotaEnforcer {
       return this.#unavailable(limits, locals, globals, charged, nowMs, states);
     }
     if (!reply.admitted) {
-      this.#refund(charged, locals, states);
-      let worst: Refusal | undefined;
-      for (let i = 0; i < globals.length; i++) {
-        const l = globals[i] as QuotaLimit;
-        const tokens = reply.tokens[i] as number;
-        const shape = { capacity: l.limit, windowMs: l.windowSeconds * 1000 };
-        states.push(stateOf(l, tokens, shape));
-        if (!hasTokens({ tokens, updatedMs: 0 }, l.cost)) {
-          const waitMs = msUntilAvailable(tokens, shape, l.cost);
-          if (worst === undefined || waitMs > worst.waitMs) worst = { limit: l, reason: 'exceeded', waitMs };
-        }
-      }
-      return this.#deny(worst as Refusal, states);
+      refund(charged, locals, states);
+      return this.#deny(worstGlobal(globals, reply.tokens, states) as Refusal, states);
     }
     for (let i = 0; i < globals.length; i++) {
       const l = globals[i] as QuotaLimit;
-      states.push(
-        stateOf(l, reply.tokens[i] as number, { capacity: l.limit, windowMs: l.windowSeconds * 1000 }),
-      );
+      states.push(stateOf(l, reply.tokens[i] as number, shapeOf(l)));
     }
     return this.#allow(limits, states, 'redis');
   }
@@ -252,54 +224,6 @@ class Enforcer implements QuotaEnforcer {
 
   // --- helpers ---
 
-  /**
-   * Check every limit against `store`, then charge all of them, or none when one refuses (returns the
-   * refusal with the longest wait). States of the checked limits are appended to `states`.
-   */
-  #chargeAll(
-    store: LocalBucketStore,
-    limits: readonly QuotaLimit[],
-    nowMs: number,
-    mode: 'local' | 'fallback',
-    states: LimitState[],
-  ): LocalBucket[] | Refusal {
-    const buckets: LocalBucket[] = [];
-    let worst: Refusal | undefined;
-    for (const l of limits) {
-      const shape = mode === 'local' ? shapeOf(l) : this.#fallbackShape(l);
-      const b = store.bucket(bucketId(l.name, l.key), shape, nowMs);
-      buckets.push(b);
-      if (!hasTokens(b, l.cost)) {
-        const waitMs = msUntilAvailable(b.tokens, shape, l.cost);
-        if (worst === undefined || waitMs > worst.waitMs) worst = { limit: l, reason: 'exceeded', waitMs };
-      }
-    }
-    if (worst !== undefined) {
-      for (let i = 0; i < limits.length; i++) {
-        const l = limits[i] as QuotaLimit;
-        states.push(stateOf(l, (buckets[i] as LocalBucket).tokens, buckets[i] as LocalBucket));
-      }
-      return worst;
-    }
-    for (let i = 0; i < limits.length; i++) {
-      const b = buckets[i] as LocalBucket;
-      const l = limits[i] as QuotaLimit;
-      take(b, l.cost);
-      states.push(stateOf(l, b.tokens, b));
-    }
-    return buckets;
-  }
-
-  /** Give back the local charges of a request a global limit refused; its header states follow. */
-  #refund(buckets: readonly LocalBucket[], limits: readonly QuotaLimit[], states: LimitState[]): void {
-    for (let i = 0; i < buckets.length; i++) {
-      const b = buckets[i] as LocalBucket;
-      const l = limits[i] as QuotaLimit;
-      giveBack(b, b, l.cost);
-      states[i] = stateOf(l, b.tokens, b);
-    }
-  }
-
   /** Each replica's share of a global limit while Redis is away (never below one request's cost). */
   #fallbackShape(l: QuotaLimit): BucketShape {
     return {
@@ -332,12 +256,12 @@ class Enforcer implements QuotaEnforcer {
       }
     }
     if (refusal !== undefined) {
-      this.#refund(charged, locals, states);
+      refund(charged, locals, states);
       return this.#deny(refusal, states, 'unavailable_deny');
     }
-    const result = this.#chargeAll(this.#fallback, fallback, nowMs, 'fallback', states);
+    const result = chargeAll(this.#fallback, fallback, (l) => this.#fallbackShape(l), nowMs, states);
     if (!Array.isArray(result)) {
-      this.#refund(charged, locals, states);
+      refund(charged, locals, states);
       return this.#deny(result, states, 'fallback_local');
     }
     return this.#allow(limits, states, 'redis', vias);
@@ -375,18 +299,4 @@ class Enforcer implements QuotaEnforcer {
       headers: quotaHeaders(states, { includeRateLimit: true, retryAfterSeconds }),
     };
   }
-}
-
-function shapeOf(l: QuotaLimit): BucketShape {
-  return { capacity: l.limit, windowMs: l.windowSeconds * 1000 };
-}
-
-function stateOf(l: QuotaLimit, tokens: number, shape: BucketShape): LimitState {
-  return {
-    name: l.name,
-    limit: shape.capacity,
-    windowSeconds: l.windowSeconds,
-    remaining: remaining(tokens),
-    resetMs: msUntilFull(tokens, shape),
-  };
 }

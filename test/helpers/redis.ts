@@ -31,14 +31,31 @@ export class TestRedis {
 
   /** Start a server on a free port; it is stopped and its directory removed after the test. */
   static async start(t: Pick<TestContext, 'after'>): Promise<TestRedis> {
+    const redis = await TestRedis.create();
+    t.after(() => redis.dispose());
+    return redis;
+  }
+
+  /**
+   * Start a server whose lifetime the caller manages (one server for a whole file: `before` creates it,
+   * `after` disposes of it). Prefer `start(t)` inside a test.
+   */
+  static async create(): Promise<TestRedis> {
     const dir = await mkdtemp(join(tmpdir(), 'palisade-redis-'));
     const redis = new TestRedis(await freePort(), dir);
-    t.after(async () => {
-      await redis.stop();
+    try {
+      await redis.restart();
+    } catch (err) {
       await rm(dir, { recursive: true, force: true });
-    });
-    await redis.restart();
+      throw err;
+    }
     return redis;
+  }
+
+  /** Stop the server and remove its directory. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    await rm(this.#dir, { recursive: true, force: true });
   }
 
   get url(): string {

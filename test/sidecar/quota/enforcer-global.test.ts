@@ -4,7 +4,7 @@
  * refunds of local charges, headers and metrics.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../../lib/logger.js';
 import {
@@ -18,19 +18,35 @@ import { REDIS_SKIP, TestRedis } from '../../helpers/redis.js';
 
 const T0 = 1_700_000_000_000;
 
+// One server for the file; each test gets its own key prefix, so tests never see each other's buckets.
+let redis: TestRedis;
+let tests = 0;
+before(async () => {
+  if (REDIS_SKIP === undefined) redis = await TestRedis.create();
+});
+after(async () => {
+  await redis?.dispose();
+});
+
 async function sidecars(
   t: { after(fn: () => Promise<void>): void },
   n: number,
   global: Record<string, unknown> = {},
 ) {
-  const redis = await TestRedis.start(t);
+  const prefix = `test${++tests}:`;
   const clock = { t: T0, now: () => clock.t };
   const out: { e: QuotaEnforcer; registry: Registry }[] = [];
   for (let i = 0; i < n; i++) {
     const registry = new Registry();
     const e = await createQuotaEnforcer(
       parseQuotaConfig({
-        global: { redis: { url: redis.url }, time_source: 'sidecar', timeout: '2s', ...global },
+        global: {
+          redis: { url: redis.url },
+          time_source: 'sidecar',
+          timeout: '5s',
+          key_prefix: prefix,
+          ...global,
+        },
       }),
       { metricsRegistry: registry, logger: createLogger({ level: 'silent' }), clock },
     );
@@ -38,7 +54,7 @@ async function sidecars(
     await e.whenRedisReady();
     out.push({ e, registry });
   }
-  return { redis, clock, sidecars: out };
+  return { clock, sidecars: out };
 }
 
 const orders = (over: Record<string, unknown> = {}) =>
@@ -60,7 +76,7 @@ function burst(es: readonly QuotaEnforcer[], limits: Parameters<QuotaEnforcer['c
   return Promise.all(Array.from({ length: n }, (_, i) => (es[i % es.length] as QuotaEnforcer).check(limits)));
 }
 
-describe('enforcer: global limits on a shared Redis', { skip: REDIS_SKIP }, () => {
+describe('enforcer: global limits on a shared Redis', { skip: REDIS_SKIP, timeout: 120_000 }, () => {
   test('two sidecars, 120 parallel callers: exactly `limit` admitted mesh-wide', async (t) => {
     const { sidecars: s } = await sidecars(t, 2);
     const es = s.map((x) => x.e);
