@@ -196,7 +196,18 @@ Planner.prototype.termExprInner = function (this: Planner, t: Term, k: K): void 
   if (t.type === 'call') {
     const name = opName(t.op);
     if (name === 'eq' && t.args.length === 2) {
-      this.unify(t.args[0]!, t.args[1]!, k);
+      // `[p, v] := walk(x)`: a relation on one side is its output form `walk(x, [p, v])`.
+      const [a, b] = t.args as [Term, Term];
+      for (const [rel, other] of [
+        [b, a],
+        [a, b],
+      ] as const) {
+        if (rel.type === 'call' && RELATIONS.has(opName(rel.op)) && rel.args.length === this.arity(rel.op)) {
+          this.termExprInner({ ...rel, args: [...rel.args, other] }, k);
+          return;
+        }
+      }
+      this.unify(a, b, k);
       return;
     }
     const arity = this.arity(t.op);

@@ -15,6 +15,13 @@ declare module './planner-core.js' {
     dataRef(terms: readonly Term[], at: Term, k: (l: Local) => void): void;
     baseRef(path: readonly string[], k: (l: Local) => void): void;
     document(node: RuleNode, path: readonly string[]): Local;
+    dataRefAlternatives(
+      node: RuleNode,
+      path: readonly string[],
+      key: Term,
+      child: (c: RuleNode, key: string) => void,
+      base: (value: Local) => void,
+    ): void;
   }
 }
 
@@ -107,9 +114,66 @@ Planner.prototype.dataRef = function (
       this.baseRef(path, (l) => this.refRest(l, terms, i, k));
       return;
     }
+    if (t.type === 'var') {
+      this.dataRefAlternatives(
+        node,
+        path,
+        t,
+        (child, key) => walk(child, [...path, key], i + 1),
+        (base) => this.refRest(base, terms, i + 1, k),
+      );
+      return;
+    }
     this.refRest(this.document(node, path), terms, i, k);
   };
   walk(this.compiled.root, [], 0);
+};
+
+/**
+ * `data.a[x]…` with a variable key over a node with virtual children: one alternative per child (the key
+ * bound to or compared with the child's name), then the base document's other keys. Unrolling avoids
+ * building the whole document, which would evaluate unrelated rules — and the calling rule itself.
+ */
+Planner.prototype.dataRefAlternatives = function (
+  this: Planner,
+  node: RuleNode,
+  path: readonly string[],
+  key: Term,
+  child: (c: RuleNode, key: string) => void,
+  base: (value: Local) => void,
+): void {
+  const names = [...node.children.keys()].sort();
+  for (const name of names) {
+    const blk = this.e.block(() =>
+      this.scoped(() => {
+        const l = this.e.local();
+        this.e.emit('AssignVarStmt', {
+          source: { type: 'string_index', value: this.pools.str(name) },
+          target: l,
+        });
+        this.unifyLocal(key, l, () => child(node.children.get(name)!, name));
+      }),
+    );
+    this.e.emit('BlockStmt', { blocks: [blk] });
+  }
+  const rest = this.e.block(() =>
+    this.scoped(() =>
+      this.baseRef(path, (doc) => {
+        const k = this.e.local();
+        const v = this.e.local();
+        const scan = this.e.block(() => {
+          for (const name of names)
+            this.e.emit('NotEqualStmt', {
+              a: localOp(k),
+              b: { type: 'string_index', value: this.pools.str(name) },
+            });
+          this.unifyLocal(key, k, () => base(v));
+        });
+        this.e.emit('ScanStmt', { source: doc, key: k, value: v, block: scan });
+      }),
+    ),
+  );
+  this.e.emit('BlockStmt', { blocks: [rest] });
 };
 
 Planner.prototype.baseRef = function (this: Planner, path: readonly string[], k: (l: Local) => void): void {

@@ -6,20 +6,22 @@ import type { RegoError, Rule, Term } from '../../ast/index.js';
 import { walkBody, walkTerm } from '../term-walk.js';
 import { allRules, type CompiledRule, type RuleNode } from '../types.js';
 
-/** Rules a ref may evaluate: the deepest rule node on its ground prefix, or every rule under it. */
+/** Rules a ref may evaluate: the first rule node along its path; a variable key matches every child. */
 function targets(root: RuleNode, terms: readonly Term[]): CompiledRule[] {
-  let node = root;
-  for (let i = 1; i < terms.length; i++) {
-    if (node.rules.length > 0) return node.rules;
+  const walk = (node: RuleNode, i: number, depth: number): CompiledRule[] => {
+    if (node.rules.length > 0 && depth > 0) return node.rules;
+    if (i >= terms.length) return [...allRules(node)];
     const t = terms[i]!;
+    if (t.type === 'string') {
+      const c = node.children.get(t.value);
+      return c ? walk(c, i + 1, depth + 1) : [];
+    }
     // A number or boolean key can never name a rule (package and rule names are strings).
     if (t.type === 'number' || t.type === 'boolean' || t.type === 'null') return [];
-    if (t.type !== 'string') return [...allRules(node)];
-    const c = node.children.get(t.value);
-    if (!c) return [];
-    node = c;
-  }
-  return [...allRules(node)];
+    if (t.type === 'var') return [...node.children.values()].flatMap((c) => walk(c, i + 1, depth + 1));
+    return [...allRules(node)];
+  };
+  return walk(root, 1, 0);
 }
 
 function deps(root: RuleNode, rule: Rule): Set<string> {
