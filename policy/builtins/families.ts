@@ -28,6 +28,7 @@ import { semverUuidBuiltins } from './semver-uuid.js';
 import { setBuiltins } from './sets.js';
 import { sprintfBuiltins } from './sprintf.js';
 import { stringBuiltins } from './strings.js';
+import { templateBuiltins } from './template.js';
 import { timeBuiltins } from './time.js';
 import { typeBuiltins } from './types.js';
 import { unitBuiltins } from './units.js';
@@ -59,6 +60,7 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   sets: setBuiltins,
   sprintf: sprintfBuiltins,
   strings: stringBuiltins,
+  template: templateBuiltins,
   time: timeBuiltins,
   types: typeBuiltins,
   units: unitBuiltins,
