@@ -1,204 +1,24 @@
-/**
- * @module CA lifecycle operations behind the `ca` commands: init, rotate-intermediate, rotate-root (the new
- * root joins the bundle first, issuance switches after a propagation delay), retire-root (only once nothing
- * depends on the old root and the overlap has passed). Each step commits through state/ca-store.ts.
- */
-import type { KeyObject } from 'node:crypto';
-import { readdir, unlink } from 'node:fs/promises';
-import { FileMode } from '../lib/durable-write.js';
-import type { Logger } from '../lib/logger.js';
+import { unlink } from 'node:fs/promises';
 import { TrustBundle } from './bundle.js';
-import type { Certificate } from './certificate.js';
-import { type Clock, systemClock } from './clock.js';
 import {
-  type CaManifest,
-  type CaPolicy,
-  DEFAULT_POLICY,
-  DEFAULT_ROOT_OVERLAP_MS,
-  type JournalRecord,
-} from './config.js';
+  iso,
+  journalEntry,
+  type LifecycleOptions,
+  makeIntermediate,
+  makeRoot,
+  pairFiles,
+} from './ca-generation.js';
+import type { Certificate } from './certificate.js';
+import { systemClock } from './clock.js';
+import { type CaManifest, DEFAULT_ROOT_OVERLAP_MS } from './config.js';
 import { CitadelError } from './errors.js';
 import { emitIdentityEvent } from './identity-events.js';
-import {
-  DEFAULT_KEY_TYPE,
-  generatePrivateKey,
-  type KeyType,
-  privateKeyToPem,
-  signatureAlgorithmFor,
-  spkiOf,
-} from './keys.js';
-import { signCertificate } from './signer.js';
-import { parseTrustDomain } from './spiffe-id.js';
-import { type CaPaths, caPaths, commitCaState, loadCaState, type NewFile } from './state/ca-store.js';
+import { type CaPaths, commitCaState, loadCaState } from './state/ca-store.js';
 import { activeRootEntry, newGenerationId, rootStatus } from './state/hierarchy.js';
 import { IssuanceJournal } from './state/journal.js';
-import { intermediateCaTemplate, rootCaTemplate } from './template.js';
 
-export interface LifecycleOptions {
-  stateDir: string;
-  clock?: Clock;
-  logger?: Logger;
-}
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-function journalEntry(
-  kind: JournalRecord['kind'],
-  cert: Certificate,
-  trustDomain: string,
-  rootId: string,
-  now: number,
-  intermediateId?: string,
-): JournalRecord {
-  return {
-    ts: iso(now),
-    kind,
-    serial: cert.serial,
-    spiffe_id: `spiffe://${trustDomain}`,
-    not_after: cert.notAfter.toISOString(),
-    requester: `local:${process.env.USER ?? 'operator'}`,
-    root_id: rootId,
-    ...(intermediateId === undefined ? {} : { intermediate_id: intermediateId }),
-  };
-}
-
-async function makeRoot(trustDomain: string, keyType: KeyType, policy: CaPolicy, id: string, clock: Clock) {
-  const key = await generatePrivateKey(keyType);
-  const cert = signCertificate(
-    rootCaTemplate(
-      {
-        trustDomain,
-        spki: spkiOf(key),
-        signatureAlgorithm: signatureAlgorithmFor(key),
-        ttlMs: policy.rootTtlMs,
-        label: id,
-      },
-      clock,
-    ),
-    key,
-  );
-  return { key, cert };
-}
-
-async function makeIntermediate(
-  trustDomain: string,
-  keyType: KeyType,
-  policy: CaPolicy,
-  id: string,
-  root: { key: KeyObject; cert: Certificate },
-  clock: Clock,
-) {
-  const key = await generatePrivateKey(keyType);
-  const cert = signCertificate(
-    intermediateCaTemplate(
-      {
-        trustDomain,
-        spki: spkiOf(key),
-        ttlMs: policy.intermediateTtlMs,
-        label: id,
-        parent: root.cert,
-        parentSignatureAlgorithm: signatureAlgorithmFor(root.key),
-      },
-      clock,
-    ),
-    root.key,
-  );
-  return { key, cert };
-}
-
-function pairFiles(
-  certPath: string,
-  keyPath: string,
-  pair: { key: KeyObject; cert: Certificate },
-): NewFile[] {
-  return [
-    { path: keyPath, data: privateKeyToPem(pair.key), mode: FileMode.secret },
-    { path: certPath, data: pair.cert.toPem(), mode: FileMode.public },
-  ];
-}
-
-export interface InitOptions extends LifecycleOptions {
-  trustDomain: string;
-  keyType?: KeyType;
-  policy?: Partial<CaPolicy>;
-}
-
-export interface InitResult {
-  trustDomain: string;
-  caDir: string;
-  root: Certificate;
-  intermediate: Certificate;
-  bundleSequence: number;
-}
-
-/** Create a new CA (root, intermediate, join-token key, bundle). Refuses when one exists. */
-export async function initCa(options: InitOptions): Promise<InitResult> {
-  const clock = options.clock ?? systemClock;
-  const trustDomain = parseTrustDomain(options.trustDomain);
-  const paths = caPaths(options.stateDir);
-  const existing = await readdir(paths.dir).catch(() => [] as string[]);
-  if (existing.includes('ca.json')) {
-    throw new CitadelError(
-      'ERR_CITADEL_STATE_EXISTS',
-      `a CA already exists in ${paths.dir}; refusing to overwrite it`,
-    );
-  }
-  if (existing.length > 0) {
-    throw new CitadelError(
-      'ERR_CITADEL_STATE_EXISTS',
-      `${paths.dir} is not empty but has no ca.json (an interrupted init?); move it away to start over`,
-    );
-  }
-  const policy: CaPolicy = { ...DEFAULT_POLICY, ...options.policy };
-  if (policy.svidDefaultTtlMs > policy.svidMaxTtlMs) {
-    throw new CitadelError(
-      'ERR_CITADEL_INVALID_ARGUMENT',
-      'the default SVID TTL exceeds the maximum SVID TTL',
-    );
-  }
-  const keyType = options.keyType ?? DEFAULT_KEY_TYPE;
-  const now = clock.now();
-  const rootId = newGenerationId(now);
-  const intId = newGenerationId(now);
-  const root = await makeRoot(trustDomain, keyType, policy, rootId, clock);
-  const intermediate = await makeIntermediate(trustDomain, keyType, policy, intId, root, clock);
-  const tokenKey = await generatePrivateKey('ec-p256');
-  const manifest: CaManifest = {
-    version: 1,
-    trustDomain,
-    keyType,
-    createdAt: iso(now),
-    bundleSequence: 1,
-    policy,
-    roots: [{ id: rootId, createdAt: iso(now), activateAt: iso(now) }],
-    intermediates: [{ id: intId, rootId, createdAt: iso(now) }],
-  };
-  const bundle = new TrustBundle({ trustDomain, roots: [root.cert], sequence: 1 });
-  await commitCaState(paths, manifest, bundle, [
-    ...pairFiles(paths.rootCert(rootId), paths.rootKey(rootId), root),
-    ...pairFiles(paths.intermediateCert(intId), paths.intermediateKey(intId), intermediate),
-    { path: paths.tokenKey, data: privateKeyToPem(tokenKey), mode: FileMode.secret },
-  ]);
-  const journal = new IssuanceJournal(paths.journal);
-  await journal.record(journalEntry('root', root.cert, trustDomain, rootId, now));
-  await journal.record(journalEntry('intermediate', intermediate.cert, trustDomain, rootId, now, intId));
-  emitIdentityEvent(
-    {
-      type: 'ca.initialized',
-      trustDomain,
-      rootSerial: root.cert.serial,
-      intermediateSerial: intermediate.cert.serial,
-    },
-    options.logger,
-  );
-  return {
-    trustDomain,
-    caDir: paths.dir,
-    root: root.cert,
-    intermediate: intermediate.cert,
-    bundleSequence: 1,
-  };
-}
+export type { LifecycleOptions } from './ca-generation.js';
+export { type InitOptions, type InitResult, initCa } from './ca-init.js';
 
 /** Replace the active root's intermediate; SVIDs issued by the old one stay valid until they expire. */
 export async function rotateIntermediate(

@@ -5,6 +5,7 @@
  */
 import forge from 'node-forge';
 import { CitadelError, type CitadelErrorCode } from '../errors.js';
+import { childBytes, derHeader, derSequence, firstChildBytes, headerLength } from './der.js';
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;
@@ -121,12 +122,6 @@ const ALG_DER: Record<SignatureAlgorithm, Buffer> = {
   'rsa-sha256': toDer(algorithmIdentifier('rsa-sha256')),
 };
 const algorithmIdentifierDer = (alg: SignatureAlgorithm): Buffer => ALG_DER[alg];
-
-/** A DER SEQUENCE of already-encoded elements. */
-function derSequence(parts: Buffer[]): Buffer {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([derHeader(0x30, body.length), body]);
-}
 
 function extension(id: string, critical: boolean, value: Asn1): Asn1 {
   return seq(critical ? [oid(id), bool(true), octets(toDer(value))] : [oid(id), octets(toDer(value))]);
@@ -503,44 +498,4 @@ export function describeName(name: Buffer): string {
       return `${short[type] ?? type}=${text}`;
     })
     .join(', ');
-}
-
-// --- raw DER framing ---
-
-function headerLength(der: Buffer, offset = 0): number {
-  const first = der[offset + 1] as number;
-  return first < 0x80 ? 2 : 2 + (first & 0x7f);
-}
-
-function contentLength(der: Buffer, offset: number): number {
-  const first = der[offset + 1] as number;
-  if (first < 0x80) return first;
-  let len = 0;
-  for (let i = 0; i < (first & 0x7f); i++) len = len * 256 + (der[offset + 2 + i] as number);
-  return len;
-}
-
-/** The exact bytes of the first element inside the outer SEQUENCE (what was signed). */
-function firstChildBytes(der: Buffer): Buffer {
-  const start = headerLength(der);
-  return der.subarray(start, start + headerLength(der, start) + contentLength(der, start));
-}
-
-/** The exact bytes of each element inside a constructed element (already checked by the forge parse). */
-function childBytes(der: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  const end = headerLength(der) + contentLength(der, 0);
-  for (let at = headerLength(der); at < end; ) {
-    const next = at + headerLength(der, at) + contentLength(der, at);
-    out.push(der.subarray(at, next));
-    at = next;
-  }
-  return out;
-}
-
-function derHeader(tag: number, length: number): Buffer {
-  if (length < 0x80) return Buffer.from([tag, length]);
-  const bytes: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256);
-  return Buffer.from([tag, 0x80 | bytes.length, ...bytes]);
 }
