@@ -4,6 +4,7 @@
  */
 import { aggregateBuiltins } from './aggregates.js';
 import { arrayBuiltins } from './arrays.js';
+import { awsBuiltins } from './aws-sign.js';
 import { bitBuiltins } from './bits.js';
 import { comparisonBuiltins } from './comparison.js';
 import { cryptoBuiltins } from './crypto.js';
@@ -37,6 +38,7 @@ import { x509Builtins } from './x509.js';
 export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   aggregates: aggregateBuiltins,
   arrays: arrayBuiltins,
+  'aws-sign': awsBuiltins,
   bits: bitBuiltins,
   comparison: comparisonBuiltins,
   crypto: cryptoBuiltins,

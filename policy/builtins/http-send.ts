@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYamlText } from 'yaml';
 import { canonical, fromJS, ObjectValue, parseJson, type Value } from '../value/index.js';
-import { BuiltinError } from './builtin-error.js';
+import { BuiltinError, networkRefused, typeError } from './builtin-error.js';
 import type { BuiltinContext, HttpRequestSpec, HttpResponseSpec } from './context.js';
 import { parseDuration } from './go-duration.js';
 import { goMarshal } from './go-json.js';
@@ -49,7 +49,7 @@ const ALLOWED_KEYS = new Set([
 /** Default request timeout (OPA's is 5 s). */
 export const HTTP_DEFAULT_TIMEOUT_MS = 5_000;
 
-const quoteList = (keys: string[]): string =>
+export const quoteList = (keys: string[]): string =>
   `{${keys
     .sort()
     .map((k) => JSON.stringify(k))
@@ -84,6 +84,16 @@ function timeoutMs(req: ObjectValue): number {
   if (typeof v === 'string') return Number(parseDuration(v) / 1_000_000n);
   if (typeof v === 'number') return Math.ceil(v / 1e6);
   throw new BuiltinError('invalid type for field "timeout": expected a string or number');
+}
+
+/** OPA's request-object key checks (shared with providers.aws.sign_req): operand type errors. */
+export function validateRequestKeys(req: ObjectValue, position: number): void {
+  const invalid = [...req.keys()].filter((k) => typeof k !== 'string' || !ALLOWED_KEYS.has(k)).map(String);
+  if (invalid.length > 0)
+    throw typeError(`operand ${position} invalid request parameters(s): ${quoteList(invalid)}`);
+  const missing = ['method', 'url'].filter((k) => !req.has(k));
+  if (missing.length > 0)
+    throw typeError(`operand ${position} missing required request parameters(s): ${quoteList(missing)}`);
 }
 
 /** Validate the request object and turn it into a transport request. */
@@ -151,6 +161,7 @@ export function responseValue(req: ObjectValue, res: HttpResponseSpec): Value {
 function send(args: readonly Value[], ctx: BuiltinContext): Value {
   const req = object(args, 0);
   const spec = requestSpec(req);
+  if (ctx.network !== 'allow') throw networkRefused();
   const key = `http.send:${canonical(req)}`;
   const cached = ctx.cache.get(key);
   if (cached !== undefined) return cached;

@@ -15,7 +15,7 @@ export interface ImplSpec {
   readonly impl: BuiltinImpl;
   /** The result may differ between calls with the same arguments (time, randomness, network). */
   readonly nondeterministic?: boolean;
-  /** Reaches the network; refused when the context's `network` is `deny`. */
+  /** Reaches the network; the implementation refuses (`networkRefused()`) when the context's `network` is `deny`. */
   readonly network?: boolean;
 }
 

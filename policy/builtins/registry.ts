@@ -5,7 +5,7 @@
  */
 import type { BuiltinDecl } from '../ir/ir.js';
 import type { Value } from '../value/index.js';
-import { BuiltinError, networkRefused } from './builtin-error.js';
+import { BuiltinError } from './builtin-error.js';
 import type { BuiltinContext } from './context.js';
 import { DECLS, INFIX } from './decls.js';
 import { FAMILIES } from './families.js';
@@ -23,7 +23,7 @@ export interface BuiltinDef {
   impl(args: readonly Value[], ctx: BuiltinContext): Value | undefined;
   /** Results may differ between calls with equal arguments (time.now_ns, rand.intn, http.send, …). */
   readonly nondeterministic: boolean;
-  /** Reaches the network; refused (halt error) when `ctx.network` is `deny`. */
+  /** Reaches the network; such builtins refuse (halt error) when `ctx.network` is `deny`. */
   readonly network: boolean;
   /** Infix operator spelling, when the builtin has one (`plus` → `+`, `internal.member_2` → `in`). */
   readonly infix: string | undefined;
@@ -64,22 +64,15 @@ function makeDef(
   const decl = DECLS[name];
   if (decl === undefined) throw new Error(`builtin ${name} (${family}) has no declaration in decls.ts`);
   const network = flags.network ?? false;
-  const impl = network
-    ? (args: readonly Value[], ctx: BuiltinContext): Value | undefined => {
-        try {
-          if (ctx.network !== 'allow') throw networkRefused();
-          return raw(args, ctx);
-        } catch (err) {
-          throw wrapError(name, err);
-        }
-      }
-    : (args: readonly Value[], ctx: BuiltinContext): Value | undefined => {
-        try {
-          return raw(args, ctx);
-        } catch (err) {
-          throw wrapError(name, err);
-        }
-      };
+  // Network builtins check `ctx.network` themselves, after validating their operands (as OPA reports a
+  // malformed request before anything else).
+  const impl = (args: readonly Value[], ctx: BuiltinContext): Value | undefined => {
+    try {
+      return raw(args, ctx);
+    } catch (err) {
+      throw wrapError(name, err);
+    }
+  };
   const args = decl.args as readonly unknown[] | undefined;
   return Object.freeze({
     name,

@@ -3,6 +3,7 @@
  * text/template).
  */
 import { test } from 'node:test';
+import { numberFromLiteral } from '../../../policy/value/index.js';
 import { runTable } from './harness.js';
 
 const schema = {
@@ -106,6 +107,62 @@ test('strings.render_template', () => {
       note: 'unclosed',
       args: ['{{if .a}}x', {}],
       error: { code: 'eval_builtin_error', message: 'template: unexpected EOF' },
+    },
+  ]);
+});
+
+test('providers.aws.sign_req (SigV4, the AWS documentation example values)', () => {
+  const config = {
+    aws_access_key: 'MYAWSACCESSKEYGOESHERE',
+    aws_secret_access_key: 'MYAWSSECRETACCESSKEYGOESHERE',
+    aws_service: 's3',
+    aws_region: 'us-east-1',
+  };
+  const ts = numberFromLiteral('1451311705000000000');
+  runTable('providers.aws.sign_req', [
+    {
+      note: 's3 GET without body',
+      args: [{ method: 'get', url: 'http://example.com' }, config, ts],
+      want: {
+        method: 'get',
+        url: 'http://example.com',
+        headers: {
+          Authorization:
+            'AWS4-HMAC-SHA256 Credential=MYAWSACCESSKEYGOESHERE/20151228/us-east-1/s3/aws4_request,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=0047a7016c81e5c7f29cd522f97e911e04fc472fced0aee7916cbc287ad6c8e3',
+          host: 'example.com',
+          'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+          'x-amz-date': '20151228T140825Z',
+        },
+      },
+    },
+    {
+      note: 'missing config keys',
+      args: [{ method: 'get', url: 'http://example.com' }, {}, ts],
+      error: {
+        code: 'eval_type_error',
+        message:
+          'operand 2 missing required AWS config parameters(s): {"aws_access_key", "aws_region", "aws_secret_access_key", "aws_service"}',
+      },
+    },
+    {
+      note: 'missing request keys',
+      args: [{}, config, ts],
+      error: {
+        code: 'eval_type_error',
+        message: 'operand 1 missing required request parameters(s): {"method", "url"}',
+      },
+    },
+    {
+      note: 'payload signing flag must be boolean',
+      args: [
+        { method: 'get', url: 'http://example.com' },
+        { ...config, disable_payload_signing: 'false' },
+        ts,
+      ],
+      error: {
+        code: 'eval_type_error',
+        message: "operand 2 invalid value for 'disable_payload_signing' in AWS config",
+      },
     },
   ]);
 });
