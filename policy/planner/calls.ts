@@ -47,14 +47,8 @@ Planner.prototype.call = function (
         (!mockName.startsWith('data.') && builtinInfo(mockName)))
     ) {
       // A replacement function runs without this mock (OPA: mocks do not chain), so it may call the original.
-      const without = this.genWithoutFnMocks();
-      const saved = this.gen;
-      this.gen = without;
-      try {
-        this.callUnmocked(mockRef, args, at, k, without);
-      } finally {
-        this.gen = saved;
-      }
+      // Arguments and the continuation stay in the current generation; only the callee changes.
+      this.callUnmocked(mockRef, args, at, k, this.genWithoutFnMocks());
       return;
     }
     const local = this.gen.params.includes(name) ? this.mockLocals.get(name) : undefined;

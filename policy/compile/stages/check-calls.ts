@@ -6,6 +6,7 @@ import type { Body, RefTerm, RegoError, Rule, Term } from '../../ast/index.js';
 import { builtinInfo } from '../builtin-info.js';
 import { walkBody, walkTerm } from '../term-walk.js';
 import { findNode, type RuleNode } from '../types.js';
+import { argumentTypeError, renderType } from './check-types.js';
 import { opName } from './safety.js';
 
 /** Declared input arity of `op` (user function or builtin); undefined when `op` names nothing callable. */
@@ -54,14 +55,17 @@ function checkCall(root: RuleNode, t: Term, errors: RegoError[]): void {
     : t.args.length === b.arity || (b.hasResult && t.args.length === b.arity + 1);
   if (!ok) {
     const want = ((b.decl?.args as { name?: string; type: string }[] | undefined) ?? []).map((a) =>
-      a.name ? `${a.name}: ${a.type}` : a.type,
+      a.name ? `${a.name}: ${renderType(a)}` : renderType(a),
     );
     errors.push({
       code: 'rego_type_error',
       message: `${name}: arity mismatch\n\thave: ${t.args.length} argument${t.args.length === 1 ? '' : 's'}\n\twant: (${want.join(', ')})`,
       location: loc,
     });
+    return;
   }
+  const typeError = argumentTypeError(b, t.args);
+  if (typeError) errors.push({ code: 'rego_type_error', message: typeError, location: loc });
 }
 
 export function checkCallsInBody(root: RuleNode, body: Body, errors: RegoError[]): void {

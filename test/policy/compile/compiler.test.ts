@@ -93,6 +93,20 @@ describe('compileModules', () => {
       at: ['a.rego', 3, 6],
     },
     {
+      note: 'builtin argument type (literal)',
+      files: { 'a.rego': 'package a\n\np if count(1) > 0\n' },
+      code: 'rego_type_error',
+      msg: 'count: invalid argument(s)\n\thave: (number)\n\twant: (collection: any<string, array[any], object[any: any], set[any]>)',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'builtin argument type (nested builtin result)',
+      files: { 'a.rego': 'package a\n\np if startswith(count([]), "x")\n' },
+      code: 'rego_type_error',
+      msg: 'startswith: invalid argument(s)',
+      at: ['a.rego', 3, 6],
+    },
+    {
       note: 'var assigned twice',
       files: { 'a.rego': 'package a\n\np if {\n\tx := 1\n\tx := 2\n}\n' },
       code: 'rego_compile_error',
@@ -117,6 +131,23 @@ describe('compileModules', () => {
       if (c.at) assert.deepEqual(e.location, { file: c.at[0], row: c.at[1], col: c.at[2] });
     });
   }
+
+  it('accepts arguments whose type is only known at evaluation', () => {
+    const r = compileModules([
+      { path: 'a.rego', text: 'package a\n\np if count(input.x) > 0\nq := count({1, 2})\n' },
+    ]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  });
+
+  it('rewrites rego.metadata.rule() to the rule annotations', () => {
+    const r = compileModules([
+      { path: 'a.rego', text: 'package a\n\n# METADATA\n# title: T\np := rego.metadata.rule()\n' },
+    ]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+    if (!r.ok) return;
+    const rule = r.compiled.root.children.get('a')!.children.get('p')!.rules[0]!.rule;
+    assert.equal(rule.head.value?.type, 'object');
+  });
 
   it('reorders bodies for safety', () => {
     const r = compileModules([

@@ -1,0 +1,43 @@
+/**
+ * @module `palisade policy fmt` end to end: --check fails on unformatted files, --write fixes them,
+ * --diff prints the change, parse errors exit 1 with positions.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from '../../helpers/cli.js';
+
+describe('palisade policy fmt', () => {
+  it('checks, diffs and writes', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rego-fmt-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'a.rego');
+    writeFileSync(file, 'package a\nallow   if {input.x==1}\n');
+    const check = await runCli(['policy', 'fmt', '--check', dir]);
+    assert.equal(check.code, 1);
+    assert.match(check.stdout, /a\.rego: not formatted/);
+    const diff = await runCli(['policy', 'fmt', '--diff', file]);
+    assert.equal(diff.code, 0);
+    assert.match(diff.stdout, /^\+\tinput\.x == 1$/m);
+    const write = await runCli(['policy', 'fmt', '--write', file]);
+    assert.equal(write.code, 0);
+    assert.equal(readFileSync(file, 'utf8'), 'package a\n\nallow if {\n\tinput.x == 1\n}\n');
+    const again = await runCli(['policy', 'fmt', '--check', file]);
+    assert.equal(again.code, 0);
+  });
+  it('reports parse errors with positions and exits 1', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rego-fmt-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'bad.rego'), 'package a\n\np := [\n');
+    const r = await runCli(['policy', 'fmt', join(dir, 'bad.rego')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /bad\.rego:\d+:\d+: rego_parse_error/);
+  });
+  it('rejects conflicting modes as a usage error', async () => {
+    const r = await runCli(['policy', 'fmt', '--check', '--write', 'x.rego']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /ERR_USAGE/);
+  });
+});
