@@ -14,7 +14,7 @@ import { parseLimits, type QuotaLimit, type QuotaScope } from './limit.js';
 import { type LocalBucket, LocalBucketStore } from './local-store.js';
 import { type DecisionVia, QuotaMetrics } from './metrics.js';
 import { RedisQuotaBackend } from './redis-backend.js';
-import type { GlobalBucket } from './redis-script.js';
+import type { GlobalBucket, TakeReply } from './redis-script.js';
 import type { BucketShape } from './token-bucket.js';
 
 /** Milliseconds since the epoch; tests inject a fake. */
@@ -60,6 +60,16 @@ export interface QuotaEnforcer {
    * QuotaError (`ERR_QUOTA_NO_BACKEND`, `ERR_QUOTA_CLOSED`): deny the request then (fail closed).
    */
   check(limits: readonly QuotaLimit[], nowMs?: number): Promise<QuotaDecision>;
+  /**
+   * The same decision, callback style for a hot path that allocates no promise: `done` runs before
+   * `decide` returns when no Redis round trip is needed (no global limits), else when Redis answered or
+   * the timeout decided. `done` receives a QuotaError instead of a decision where `check` would reject.
+   */
+  decide(
+    limits: readonly QuotaLimit[],
+    done: (result: QuotaDecision | QuotaError) => void,
+    nowMs?: number,
+  ): void;
   /** Drop idle buckets now (also runs every `local.sweep_interval`). Returns how many were dropped. */
   sweep(nowMs?: number): number;
   /** Buckets in memory, for tests and the admin endpoint. */
@@ -150,6 +160,27 @@ class Enforcer implements QuotaEnforcer {
   }
 
   async check(limits: readonly QuotaLimit[], nowMs: number = this.#clock.now()): Promise<QuotaDecision> {
+    return this.#decide(limits, nowMs);
+  }
+
+  decide(
+    limits: readonly QuotaLimit[],
+    done: (result: QuotaDecision | QuotaError) => void,
+    nowMs: number = this.#clock.now(),
+  ): void {
+    let result: QuotaDecision | Promise<QuotaDecision>;
+    try {
+      result = this.#decide(limits, nowMs);
+    } catch (err) {
+      done(err as QuotaError);
+      return;
+    }
+    if (result instanceof Promise) result.then(done, (err: unknown) => done(err as QuotaError));
+    else done(result);
+  }
+
+  /** Decide synchronously when only local buckets are involved; a promise when Redis must answer. */
+  #decide(limits: readonly QuotaLimit[], nowMs: number): QuotaDecision | Promise<QuotaDecision> {
     if (this.#closed) throw new QuotaError('ERR_QUOTA_CLOSED', 'quota: check() after close()');
     if (limits.length === 0) {
       this.#metrics.check('allowed');
@@ -177,12 +208,21 @@ class Enforcer implements QuotaEnforcer {
       ...shapeOf(l),
       cost: l.cost,
     }));
-    let reply: Awaited<ReturnType<RedisQuotaBackend['take']>>;
-    try {
-      reply = await (this.#backend as RedisQuotaBackend).take(buckets, nowMs);
-    } catch {
-      return this.#unavailable(limits, locals, globals, charged, nowMs, states);
-    }
+    return (this.#backend as RedisQuotaBackend).take(buckets, nowMs).then(
+      (reply) => this.#afterRedis(limits, locals, globals, charged, states, reply),
+      () => this.#unavailable(limits, locals, globals, charged, nowMs, states),
+    );
+  }
+
+  /** Redis answered for the request's global limits. */
+  #afterRedis(
+    limits: readonly QuotaLimit[],
+    locals: readonly QuotaLimit[],
+    globals: readonly QuotaLimit[],
+    charged: LocalBucket[],
+    states: LimitState[],
+    reply: TakeReply,
+  ): QuotaDecision {
     if (!reply.admitted) {
       refund(charged, locals, states);
       return this.#deny(worstGlobal(globals, reply.tokens, states) as Refusal, states);

@@ -141,5 +141,10 @@ describe('enforcer: global limits on a shared Redis', { skip: REDIS_SKIP, timeou
     );
     const other = await e.check(orders({ key: 'another-caller', limit: 1 }));
     assert.equal(other.allowed, true, 'another key has its own bucket');
+    // The callback form answers after the round trip, with the same decision.
+    const viaCallback = await new Promise((resolve) =>
+      e.decide(orders({ key: 'another-caller', limit: 1 }), resolve),
+    );
+    assert.equal((viaCallback as QuotaDecision).allowed, false);
   });
 });

@@ -188,6 +188,28 @@ describe('enforcer: local limits', () => {
     assert.match(await registry.metrics(), /palisade_quota_local_keys\{store="local"\} 0/);
   });
 
+  test('decide() answers local limits before it returns (no promise on the hot path)', async (t) => {
+    const { e } = await enforcer(t);
+    const got: unknown[] = [];
+    e.decide(local({ limit: 1 }), (d) => got.push(d));
+    e.decide(local({ limit: 1 }), (d) => got.push(d));
+    assert.equal(got.length, 2, 'both callbacks ran synchronously');
+    assert.deepEqual(
+      got.map((d) => (d as QuotaDecision).allowed),
+      [true, false],
+    );
+    const errors: unknown[] = [];
+    e.decide(parseLimits([{ name: 'g', key: 'k', limit: 1, window: 60, scope: 'global' }]), (d) =>
+      errors.push(d),
+    );
+    assert.equal(errors.length, 1);
+    assert.equal(
+      (errors[0] as { code?: string }).code,
+      'ERR_QUOTA_NO_BACKEND',
+      'errors come through done too',
+    );
+  });
+
   test('fail closed: a global limit with no Redis configured, and a closed enforcer, reject with a code', async (t) => {
     const { e } = await enforcer(t);
     const mixed = parseLimits([
