@@ -83,7 +83,16 @@ export interface TbsSpec {
 const bin = (b: Buffer): string => b.toString('latin1');
 const buf = (s: string): Buffer => Buffer.from(s, 'latin1');
 const seq = (items: Asn1[]): Asn1 => asn1.create(C.UNIVERSAL, T.SEQUENCE, true, items);
-const oid = (o: string): Asn1 => asn1.create(C.UNIVERSAL, T.OID, false, asn1.oidToDer(o).getBytes());
+// OID encoding is pure and hot (about eight per certificate): encode each OID once.
+const oidBytes = new Map<string, string>();
+const oid = (o: string): Asn1 => {
+  let bytes = oidBytes.get(o);
+  if (bytes === undefined) {
+    bytes = asn1.oidToDer(o).getBytes();
+    oidBytes.set(o, bytes);
+  }
+  return asn1.create(C.UNIVERSAL, T.OID, false, bytes);
+};
 const octets = (b: Buffer): Asn1 => asn1.create(C.UNIVERSAL, T.OCTETSTRING, false, bin(b));
 const bool = (v: boolean): Asn1 => asn1.create(C.UNIVERSAL, T.BOOLEAN, false, v ? '\xff' : '\x00');
 const bitString = (b: Buffer, unused = 0): Asn1 =>
@@ -174,43 +183,68 @@ function subjectAltName(uris: readonly string[], dns: readonly string[], ips: re
 
 /** Encode a TBSCertificate (X.509 v3) from its spec. */
 export function encodeTbsCertificate(spec: TbsSpec): Buffer {
-  const exts: Asn1[] = [
-    extension(
-      OID.basicConstraints,
-      true,
-      seq(spec.isCa ? [bool(true), ...(spec.pathLen === undefined ? [] : [smallInt(spec.pathLen)])] : []),
+  const exts: Buffer[] = [
+    constantExtension(`bc:${spec.isCa}:${spec.pathLen}`, () =>
+      extension(
+        OID.basicConstraints,
+        true,
+        seq(spec.isCa ? [bool(true), ...(spec.pathLen === undefined ? [] : [smallInt(spec.pathLen)])] : []),
+      ),
     ),
-    extension(OID.keyUsage, spec.keyUsageCritical ?? true, keyUsageBits(spec.keyUsage)),
+    constantExtension(`ku:${spec.keyUsageCritical ?? true}:${spec.keyUsage.join(',')}`, () =>
+      extension(OID.keyUsage, spec.keyUsageCritical ?? true, keyUsageBits(spec.keyUsage)),
+    ),
   ];
-  if (spec.extKeyUsage !== undefined && spec.extKeyUsage.length > 0) {
-    exts.push(extension(OID.extKeyUsage, false, seq(spec.extKeyUsage.map((e) => oid(OID[e])))));
+  const eku = spec.extKeyUsage;
+  if (eku !== undefined && eku.length > 0) {
+    exts.push(
+      constantExtension(`eku:${eku.join(',')}`, () =>
+        extension(OID.extKeyUsage, false, seq(eku.map((e) => oid(OID[e])))),
+      ),
+    );
   }
-  exts.push(extension(OID.subjectKeyId, false, octets(spec.subjectKeyId)));
+  exts.push(toDer(extension(OID.subjectKeyId, false, octets(spec.subjectKeyId))));
   if (spec.authorityKeyId !== undefined) {
     exts.push(
-      extension(
-        OID.authorityKeyId,
-        false,
-        seq([asn1.create(C.CONTEXT_SPECIFIC, 0, false, bin(spec.authorityKeyId))]),
+      toDer(
+        extension(
+          OID.authorityKeyId,
+          false,
+          seq([asn1.create(C.CONTEXT_SPECIFIC, 0, false, bin(spec.authorityKeyId))]),
+        ),
       ),
     );
   }
   const dns = spec.dnsNames ?? [];
   const ips = spec.ipAddresses ?? [];
   if (spec.uris.length + dns.length + ips.length > 0) {
-    exts.push(extension(OID.subjectAltName, false, subjectAltName(spec.uris, dns, ips)));
+    exts.push(toDer(extension(OID.subjectAltName, false, subjectAltName(spec.uris, dns, ips))));
   }
-  // Names and the key are already DER: splice them in rather than re-parsing them through forge.
+  // Names, key and extensions are already DER: splice them rather than re-encoding them through forge.
+  const extensions = derSequence(exts);
   return derSequence([
-    toDer(asn1.create(C.CONTEXT_SPECIFIC, 0, true, [smallInt(2)])),
+    VERSION_3,
     toDer(intFromBytes(spec.serial)),
     algorithmIdentifierDer(spec.signatureAlgorithm),
     spec.issuerName,
     toDer(seq([time(spec.notBefore), time(spec.notAfter)])),
     spec.subjectName,
     spec.spki,
-    toDer(asn1.create(C.CONTEXT_SPECIFIC, 3, true, [seq(exts)])),
+    Buffer.concat([derHeader(0xa3, extensions.length), extensions]),
   ]);
+}
+
+const VERSION_3 = toDer(asn1.create(C.CONTEXT_SPECIFIC, 0, true, [smallInt(2)]));
+
+// Extensions that are the same for every certificate of a kind (basic constraints, key usages), encoded once.
+const constantExtensions = new Map<string, Buffer>();
+function constantExtension(key: string, build: () => Asn1): Buffer {
+  let der = constantExtensions.get(key);
+  if (der === undefined) {
+    der = toDer(build());
+    constantExtensions.set(key, der);
+  }
+  return der;
 }
 
 /** Wrap signed bytes (a TBSCertificate or a CertificationRequestInfo) with algorithm and signature. */
