@@ -57,6 +57,7 @@ export function collectRegoFiles(paths: readonly string[]): SourceFile[] {
 
 interface CheckOptions {
   v0Compatible?: boolean;
+  strict?: boolean;
   maxErrors: number;
 }
 
@@ -66,6 +67,7 @@ export function registerCheckCommand(policy: Command): void {
     .description('parse and compile Rego files; print every error with its position')
     .argument('<path...>', '.rego files or directories (searched recursively)')
     .option('--v0-compatible', 'parse Rego v0 (OPA 0.x syntax)')
+    .option('-S, --strict', 'also report unused imports and unused := assignments (OPA strict mode)')
     .option(
       '-m, --max-errors <n>',
       'stop listing after this many errors (0 = all)',
@@ -77,13 +79,17 @@ export function registerCheckCommand(policy: Command): void {
       `
 Examples:
   $ palisade policy check policies/
+  $ palisade policy check --strict policies/
   $ palisade policy check --v0-compatible gatekeeper-library/src
   $ palisade policy check authz.rego --json`,
     )
     .action(
       runAction<CheckOptions, [string[]]>((ctx, opts, paths) => {
         const files = collectRegoFiles(paths);
-        const r = compileModules(files, { v0Compatible: opts.v0Compatible ?? false });
+        const r = compileModules(files, {
+          v0Compatible: opts.v0Compatible ?? false,
+          strict: opts.strict ?? false,
+        });
         if (r.ok) {
           ctx.print(`${files.length} file${files.length === 1 ? '' : 's'} checked, no errors`, {
             files: files.length,

@@ -35,6 +35,11 @@ interface Frame {
 
 export class VarRewriter {
   readonly errors: RegoError[] = [];
+  /** Import names referenced so far (strict mode reports the others). */
+  readonly usedImports = new Set<string>();
+  /** `:=` declarations (fresh name → author's name and position) and how often each is read. */
+  readonly assigned = new Map<string, { name: string; loc: Location }>();
+  readonly reads = new Map<string, number>();
   readonly #globals: Globals;
   readonly #frames: Frame[] = [];
   #counter: { n: number };
@@ -88,6 +93,7 @@ export class VarRewriter {
   }
 
   globalRef(name: string, loc: Location): RefTerm | undefined {
+    if (this.#globals.imports.has(name)) this.usedImports.add(name);
     const g = this.#globals.imports.get(name) ?? this.#globals.rules.get(name);
     if (!g) return undefined;
     return { ...g, loc, terms: g.terms.map((t) => ({ ...t, loc })) };
@@ -96,7 +102,10 @@ export class VarRewriter {
   resolveVar(v: VarTerm): Term {
     if (v.name.startsWith('$')) return v;
     const local = this.lookupLocal(v.name);
-    if (local !== undefined) return local === v.name ? v : { ...v, name: local };
+    if (local !== undefined) {
+      this.reads.set(local, (this.reads.get(local) ?? 0) + 1);
+      return local === v.name ? v : { ...v, name: local };
+    }
     if (v.name === 'input' || v.name === 'data') return v;
     const g = this.globalRef(v.name, v.loc);
     if (g) return g;
@@ -242,6 +251,10 @@ export class VarRewriter {
             this.err(`cannot assign to ${lhs0.name}`, lhs0.loc);
           if (e.negated) this.err('cannot assign vars inside negated expression', e.loc);
           const lhs = this.declarePattern(lhs0, 'assign');
+          for (const v of termVars(lhs)) {
+            const orig = termVars(lhs0).find((o) => this.lookupLocal(o) === v);
+            if (orig && !v.startsWith('$_')) this.assigned.set(v, { name: orig, loc: lhs0.loc });
+          }
           const op: RefTerm = { ...t.op, terms: [{ type: 'var', name: 'eq', loc: t.op.loc }] };
           return { type: 'term', term: { ...t, op, args: [lhs, rhs] } };
         }

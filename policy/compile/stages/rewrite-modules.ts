@@ -2,10 +2,31 @@
  * @module Compile stage driver for name resolution: computes each package's rule names, then runs the
  * VarRewriter over every rule of every module.
  */
-import type { Module, RefTerm } from '../../ast/index.js';
+import type { Module, RefTerm, RegoError } from '../../ast/index.js';
 import type { CompileState } from '../compile-state.js';
-import { moduleGlobals, VarRewriter } from './resolve-refs.js';
+import { type Globals, moduleGlobals, refText, VarRewriter } from './resolve-refs.js';
 import { packagePath } from './rule-tree.js';
+
+/** OPA's strict-mode checks: unused imports and `:=` assignments never read. */
+function strictErrors(m: Module, globals: Globals, rw: VarRewriter): RegoError[] {
+  const out: RegoError[] = [];
+  for (const imp of m.imports) {
+    const head = imp.path.terms[0];
+    if (head?.type !== 'var' || (head.name !== 'data' && head.name !== 'input')) continue;
+    const name = [...globals.imports].find(([, ref]) => ref === imp.path)?.[0];
+    if (name !== undefined && !rw.usedImports.has(name))
+      out.push({
+        code: 'rego_compile_error',
+        message: `import ${refText(imp.path)} unused`,
+        location: imp.loc,
+      });
+  }
+  for (const [fresh, a] of rw.assigned) {
+    if ((rw.reads.get(fresh) ?? 0) === 0)
+      out.push({ code: 'rego_compile_error', message: `assigned var ${a.name} unused`, location: a.loc });
+  }
+  return out;
+}
 
 export function resolveRefsStage(state: CompileState): void {
   const byPkg = new Map<string, Map<string, RefTerm>>();
@@ -33,6 +54,7 @@ export function resolveRefsStage(state: CompileState): void {
     const rw = new VarRewriter(globals, state.counter);
     const rules = m.rules.map((r) => rw.rule(r));
     state.errors.push(...rw.errors);
+    if (state.options.strict) state.errors.push(...strictErrors(m, globals, rw));
     return { ...m, rules };
   });
 }

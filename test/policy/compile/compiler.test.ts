@@ -149,6 +149,22 @@ describe('compileModules', () => {
     assert.equal(rule.head.value?.type, 'object');
   });
 
+  it('strict mode reports unused imports and assignments', () => {
+    const text =
+      'package a\n\nimport data.b\nimport data.c\n\np if {\n\tx := 1\n\ty := 2\n\ty > 1\n\tc.q\n}\n';
+    assert.ok(compileModules([{ path: 'a.rego', text }]).ok);
+    const r = compileModules([{ path: 'a.rego', text }], { strict: true });
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.deepEqual(
+      r.errors.map((e) => [e.code, e.message, e.location?.row, e.location?.col]),
+      [
+        ['rego_compile_error', 'import data.b unused', 3, 1],
+        ['rego_compile_error', 'assigned var x unused', 7, 2],
+      ],
+    );
+  });
+
   it('reorders bodies for safety', () => {
     const r = compileModules([
       { path: 'a.rego', text: 'package a\n\np if {\n\ty == 2\n\ty = x + 1\n\tx = 1\n}\n' },
