@@ -7,7 +7,7 @@ import { ObjectValue, type Value } from '../value/index.js';
 import { typeError } from './builtin-error.js';
 import { goMarshal } from './go-json.js';
 import { fromUnixNano } from './go-time.js';
-import { formatTime } from './go-time-layout.js';
+import { formatTime } from './go-time-format.js';
 import { quoteList, validateRequestKeys } from './http-send.js';
 import type { ImplTable } from './impl-types.js';
 import { bigIntOf, num, object } from './operands.js';

@@ -49,14 +49,8 @@ function contains(a: IPNet, bText: string): boolean {
 /** A `cidr_contains_matches` operand element: a string, or the first element of a non-empty array. */
 function matchTerm(x: Value, operand: number): string {
   const v = Array.isArray(x) ? x[0] : x;
-  if (Array.isArray(x) && x.length === 0)
+  if (typeof v !== 'string')
     throw new BuiltinError(`operand ${operand}: element must be string or non-empty array`);
-  if (typeof v !== 'string') {
-    if (typeof x !== 'string' && !Array.isArray(x)) {
-      throw new BuiltinError(`operand ${operand}: element must be string or non-empty array`);
-    }
-    throw new BuiltinError(`operand ${operand}: element must be string or non-empty array`);
-  }
   return v;
 }
 

@@ -6,7 +6,7 @@
 import { SetValue, toRegoString, type Value } from '../value/index.js';
 import { BuiltinError } from './builtin-error.js';
 import type { ImplTable } from './impl-types.js';
-import { array } from './operands.js';
+import { array, str } from './operands.js';
 
 const render = (v: Value): string => (typeof v === 'string' ? v : toRegoString(v));
 
@@ -75,8 +75,7 @@ export const printBuiltins: ImplTable = {
   'internal.template_string': templateString,
   trace: (args, ctx) => {
     // OPA records trace notes in the explanation; without a tracer they go to the print sink.
-    const note = args[0];
-    if (typeof note === 'string') ctx.print(note);
+    ctx.print(str(args, 0));
     return true;
   },
 };
