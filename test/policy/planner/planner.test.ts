@@ -149,3 +149,50 @@ describe('conformance slice through the front end', () => {
     assert.ok(n > 150, `only ${n} cases`);
   });
 });
+
+describe('front end never crashes', () => {
+  it('compiles and plans mutated suite modules without internal errors', (t) => {
+    const cases = suiteCases();
+    if (!cases) {
+      t.skip('../shared/opa-conformance is absent');
+      return;
+    }
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const junk = [
+      '{',
+      '}',
+      '[',
+      ']',
+      ':=',
+      'if',
+      'else',
+      'every',
+      'some',
+      ',',
+      '\n',
+      '|',
+      'not ',
+      'x',
+      '_',
+      'with input as 1',
+    ];
+    let n = 0;
+    for (const c of cases.filter((_, i) => i % 4 === 0)) {
+      const mods = c.modules.map((m) => {
+        const at = rnd(m.length + 1);
+        return m.slice(0, at) + junk[rnd(junk.length)] + m.slice(at + rnd(3));
+      });
+      const r = compileModules(mods.map((text, i) => ({ path: `m${i}.rego`, text })));
+      const errors = r.ok
+        ? ((planQuery(r.compiled, c.query) as { errors?: { message: string }[] }).errors ?? [])
+        : r.errors;
+      for (const e of errors) assert.doesNotMatch(e.message, /internal/, c.note);
+      n++;
+    }
+    assert.ok(n > 400);
+  });
+});
