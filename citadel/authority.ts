@@ -154,7 +154,9 @@ export class CertificateAuthority {
    * check before it replaces the old; on failure the CA keeps serving with what it had, and the error is
    * returned for logging. Emits a bundle change when the sequence moved.
    */
-  async reload(): Promise<{ changed: boolean; error?: unknown }> {
+  async reload(
+    hooks: { beforeBundlePublished?: (changed: boolean) => Promise<void> } = {},
+  ): Promise<{ changed: boolean; error?: unknown }> {
     let next: CaState;
     try {
       next = await loadCaState(this.stateDir);
@@ -165,6 +167,9 @@ export class CertificateAuthority {
     this.#state = next;
     this.#tokenPublicKey = createPublicKey(next.tokenKey);
     const bundleChanged = next.manifest.bundleSequence !== prev.manifest.bundleSequence;
+    const changed = bundleChanged || JSON.stringify(next.manifest) !== JSON.stringify(prev.manifest);
+    // E.g. citadel's serving certificate moves to a root the new bundle still holds before anyone is told.
+    await hooks.beforeBundlePublished?.(changed);
     if (bundleChanged) {
       emitIdentityEvent(
         {
@@ -177,7 +182,6 @@ export class CertificateAuthority {
       );
       this.#events.emit('bundle', next.bundle);
     }
-    const changed = bundleChanged || JSON.stringify(next.manifest) !== JSON.stringify(prev.manifest);
     return { changed };
   }
 

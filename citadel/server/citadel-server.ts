@@ -171,7 +171,9 @@ export async function startCitadelServer(options: CitadelServerOptions): Promise
   const maintain = (): Promise<void> => {
     busy = busy
       .then(async () => {
-        const result = await authority.reload();
+        const result = await authority.reload({
+          beforeBundlePublished: (changed) => refreshServing(changed),
+        });
         if (result.error !== undefined) {
           logger.error(
             { err: (result.error as Error).message },
@@ -180,7 +182,6 @@ export async function startCitadelServer(options: CitadelServerOptions): Promise
           return;
         }
         metrics.bundleSequence.set(authority.bundle.sequence);
-        await refreshServing(result.changed);
       })
       .catch((err: unknown) => logger.error({ err }, 'citadel maintenance failed'));
     return busy;

@@ -9,7 +9,7 @@ import type { TrustBundle } from '../../../citadel/bundle.js';
 import { CitadelClient } from '../../../citadel/client/citadel-client.js';
 import { createCsrPem } from '../../../citadel/csr.js';
 import { generatePrivateKey } from '../../../citadel/keys.js';
-import { initCa, rotateRoot } from '../../../citadel/rotation.js';
+import { initCa, retireRoot, rotateRoot } from '../../../citadel/rotation.js';
 import { type CitadelServer, startCitadelServer } from '../../../citadel/server/citadel-server.js';
 import { parseSpiffeId, type SpiffeId } from '../../../citadel/spiffe-id.js';
 import { caPaths } from '../../../citadel/state/ca-store.js';
@@ -248,6 +248,13 @@ describe('citadel gRPC server', () => {
     // The server still presents a certificate under the old root, which every client trusts.
     const r = await issueWithToken(ID);
     assert.equal(validateX509Svid(r.chain, server.bundle()).toString(), ID.toString());
+    // After the old root is retired, clients that trust only the new root still reach citadel: the serving
+    // certificate moved to the new root before the shrunken bundle was published.
+    await retireRoot({ stateDir: dir, logger: quiet, force: true });
+    await server.reload();
+    assert.equal(server.bundle().roots.length, 1);
+    const after = await issueWithToken(ID);
+    assert.equal(validateX509Svid(after.chain, server.bundle()).toString(), ID.toString());
   });
 
   test('a corrupted state file does not stop a running server: it keeps the last good state', async () => {
