@@ -136,7 +136,11 @@ async function generate(dir: string, n: number): Promise<void> {
 interface ChildResult extends Rates {
   records: number;
   maxRssMiB: number;
+  heapAfterGcMiB: number;
 }
+
+/** Old-space cap for export/verify children: finishing a 1M-record log under it shows memory is bounded. */
+const HEAP_CAP_MIB = 64;
 
 async function child(op: string, dir: string): Promise<void> {
   let records = 0;
@@ -153,18 +157,26 @@ async function child(op: string, dir: string): Promise<void> {
   };
   // Rates need the count, known only at the end: measure with n = 1 and scale.
   const r = await measure(1, run);
+  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  // What is still retained once garbage is collected: flat if nothing accumulates with log size.
+  (globalThis as { gc?: () => void }).gc?.();
   const result: ChildResult = {
     records,
     wall: r.wall * records,
     cpu: r.cpu * records,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    maxRssMiB,
+    heapAfterGcMiB: process.memoryUsage().heapUsed / 1024 ** 2,
   };
   process.stdout.write(JSON.stringify(result));
 }
 
 function runChild(op: string, dir: string): ChildResult {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [self, '--child', op, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const flags = ['--expose-gc', `--max-old-space-size=${HEAP_CAP_MIB}`];
+  const r = spawnSync(process.execPath, [...flags, self, '--child', op, dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`child ${op} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ChildResult;
 }
@@ -222,9 +234,11 @@ async function main(): Promise<void> {
 
     const sizes = [Math.min(100_000, RECORDS), RECORDS];
     const results: Record<string, unknown>[] = [];
-    console.log('\nExport and verify on generated logs (each run in its own process; peak RSS)');
     console.log(
-      `${'operation'.padEnd(12)} ${'records'.padStart(10)} ${'rec/CPU-s'.padStart(12)} ${'rec/s wall'.padStart(12)} ${'peak RSS MiB'.padStart(13)}`,
+      `\nExport and verify on generated logs (each run in its own process, old space capped at ${HEAP_CAP_MIB} MiB; peak RSS, heap retained after GC)`,
+    );
+    console.log(
+      `${'operation'.padEnd(12)} ${'records'.padStart(10)} ${'rec/CPU-s'.padStart(12)} ${'rec/s wall'.padStart(12)} ${'peak RSS MiB'.padStart(13)} ${'heap MiB'.padStart(9)}`,
     );
     for (const [i, n] of sizes.entries()) {
       const dir = join(root, `log-${i}-${n}`);
@@ -233,7 +247,7 @@ async function main(): Promise<void> {
       for (const op of ['export', 'export-csv', 'export-ocsf', 'verify']) {
         const r = runChild(op, join(dir, 'audit'));
         console.log(
-          `${op.padEnd(12)} ${fmt(r.records).slice(2)} ${fmt(r.cpu)} ${fmt(r.wall)} ${r.maxRssMiB.toFixed(1).padStart(13)}`,
+          `${op.padEnd(12)} ${fmt(r.records).slice(2)} ${fmt(r.cpu)} ${fmt(r.wall)} ${r.maxRssMiB.toFixed(1).padStart(13)} ${r.heapAfterGcMiB.toFixed(1).padStart(9)}`,
         );
         results.push({ op, size: n, ...r });
       }

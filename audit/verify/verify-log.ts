@@ -7,23 +7,15 @@ import { basename } from 'node:path';
 import type { VerificationKeys } from '../audit-key.js';
 import { GENESIS_HASH, linkHash, openLine } from '../chain.js';
 import { verifyCheckpoint } from '../checkpoint.js';
-import { type FileEnd, readLines } from '../read/lines.js';
+import type { FileEnd } from '../read/lines.js';
 import { checkpointRecordSchema, headerRecordSchema, retentionRecordSchema } from '../record.js';
 import { listSegments, type Segment } from '../segments.js';
 import { liveWriter } from '../write/writer-lock.js';
-import type { Problem, ProblemKind, VerifyResult } from './problems.js';
+import { walkFile } from './file-walk.js';
+import { Broken, preview, SEQ_PREFIX, seqOf } from './line-facts.js';
+import type { ProblemKind, VerifyResult } from './problems.js';
 
-/** How far ahead to look for a record that is out of place before calling it missing. */
-const LOOKAHEAD_LINES = 10_000;
-const SEQ_PREFIX = /^\{"type":"audit","v":\d+,"seq":(\d+),"ts":"[^"]*","kind":"([a-z]+)"/;
-
-class Broken extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.message);
-  }
-}
-
-interface PreviousFile {
+export interface PreviousFile {
   segment: Segment;
   end: FileEnd;
   /** Last record is a final checkpoint. */
@@ -57,7 +49,7 @@ export async function verifyLog(
   };
   try {
     let previous: PreviousFile | null = null;
-    for (const segment of segments) previous = await v.verifyFile(segment, previous);
+    for (const segment of segments) previous = await walkFile(v, segment, previous);
     v.finish(previous as PreviousFile, live);
     result.ok = true;
   } catch (err) {
@@ -68,7 +60,8 @@ export async function verifyLog(
   return result;
 }
 
-class Verifier {
+/** The chain state and the checks; `walkFile` (file-walk.ts) feeds it one file at a time. */
+export class Verifier {
   readonly #keys: VerificationKeys;
   readonly #onProgress: ((records: number) => void) | undefined;
   #seq = 0;
@@ -82,9 +75,8 @@ class Verifier {
   #closed = false;
   readonly #removed = new Map<string, { lastHash: string | null }>();
   #anchor: { file: string; prevFile: string; prevHash: string } | null = null;
-  // Current position, for problem reports.
-  #file = '';
-  #line = 0;
+  /** Current position, for problem reports. */
+  readonly at = { file: '', line: 0 };
 
   constructor(keys: VerificationKeys, onProgress?: (records: number) => void) {
     this.#keys = keys;
@@ -105,79 +97,16 @@ class Verifier {
     };
   }
 
-  #fail(
+  fail(
     kind: ProblemKind,
     message: string,
     seq: number | null = this.#seq + 1,
-    line: number | null = this.#line,
+    line: number | null = this.at.line,
   ): never {
-    throw new Broken({ kind, file: this.#file, line, seq, message });
+    throw new Broken({ kind, file: this.at.file, line, seq, message });
   }
 
-  async verifyFile(segment: Segment, previous: PreviousFile | null): Promise<PreviousFile> {
-    this.#file = basename(segment.path);
-    const lines = readLines(segment);
-    let buffered: string[] = [];
-    let firstLine = 1;
-    let step = await lines.next();
-    let ended: FileEnd | null = null;
-    const pull = async (): Promise<boolean> => {
-      if (ended !== null) return false;
-      step = await lines.next();
-      if (step.done === true) {
-        ended = step.value;
-        return false;
-      }
-      buffered = buffered.concat(step.value.lines);
-      return true;
-    };
-    if (step.done === true) ended = step.value;
-    else buffered = step.value.lines;
-    let headerSeen = false;
-    let lastWasFinal = false;
-    let i = 0;
-    // Classifying a break needs the lines after it; pull more of the file when the batch is short.
-    const ahead = async (): Promise<string[]> => {
-      while (buffered.length - i - 1 < LOOKAHEAD_LINES && (await pull())) {}
-      return buffered.slice(i + 1, i + 1 + LOOKAHEAD_LINES);
-    };
-    for (;;) {
-      for (i = 0; i < buffered.length; i++) {
-        this.#line = firstLine + i;
-        const line = buffered[i] as string;
-        if (!headerSeen) {
-          this.#checkHeader(line, segment, previous);
-          headerSeen = true;
-          lastWasFinal = false;
-          continue;
-        }
-        lastWasFinal = await this.#checkRecord(line, ahead);
-      }
-      firstLine += buffered.length;
-      buffered = [];
-      if (!(await pull())) break;
-    }
-    const end = ended as unknown as FileEnd;
-    if (!headerSeen && end.kind === 'clean') {
-      this.#line = 1;
-      this.#fail('bad_header', `${this.#file} is empty: expected a header record`, this.#seq + 1, 1);
-    }
-    if (end.kind === 'bad_gzip') {
-      this.#fail(
-        'bad_gzip',
-        `${this.#file}: gzip data is damaged after line ${end.lines}: ${end.message}`,
-        this.#seq + 1,
-        end.lines + 1,
-      );
-    }
-    if (end.kind === 'unreadable') {
-      this.#fail('unreadable', `${this.#file}: cannot read: ${end.message}`, this.#seq + 1, end.lines + 1);
-    }
-    // A torn end is judged later: by the next file's header (recovery.torn_bytes), or in finish().
-    return { segment, end, closed: lastWasFinal && end.kind === 'clean' };
-  }
-
-  #checkHeader(line: string, segment: Segment, previous: PreviousFile | null): void {
+  checkHeader(line: string, segment: Segment, previous: PreviousFile | null): void {
     const opened = openLine(line);
     let header: ReturnType<typeof headerRecordSchema.parse> | undefined;
     if (opened !== null) {
@@ -191,30 +120,30 @@ class Verifier {
     if (header === undefined) {
       const m = SEQ_PREFIX.exec(line);
       if (m !== null && m[2] !== 'header') {
-        this.#fail(
+        this.fail(
           'missing',
-          `${this.#file} does not start with its header record: the first records of the file were removed`,
+          `${this.at.file} does not start with its header record: the first records of the file were removed`,
         );
       }
-      this.#fail('bad_header', `${this.#file}: the first line is not a valid header record`);
+      this.fail('bad_header', `${this.at.file}: the first line is not a valid header record`);
     }
     if (header.file !== segment.name) {
-      this.#fail(
+      this.fail(
         'bad_header',
-        `${this.#file}: header names file ${header.file}: the file was renamed or copied`,
+        `${this.at.file}: header names file ${header.file}: the file was renamed or copied`,
       );
     }
     if (previous === null) {
       if (header.prev_file === null) {
         if (header.seq !== 1 || header.prev_hash !== GENESIS_HASH) {
-          this.#fail(
+          this.fail(
             'edited',
-            `${this.#file}: the first header of the log must have seq 1 and the zero hash`,
+            `${this.at.file}: the first header of the log must have seq 1 and the zero hash`,
           );
         }
       } else {
         // Older files were pruned (or lost): the chain starts here; retention must account for it.
-        this.#anchor = { file: this.#file, prevFile: header.prev_file, prevHash: header.prev_hash };
+        this.#anchor = { file: this.at.file, prevFile: header.prev_file, prevHash: header.prev_hash };
       }
       this.#seq = header.seq - 1;
       this.#hash = header.prev_hash;
@@ -236,42 +165,42 @@ class Verifier {
   ): void {
     const prevName = previous.segment.name;
     if (header.prev_file !== prevName) {
-      this.#fail(
+      this.fail(
         'missing_file',
-        `file ${header.prev_file ?? '(none)'} is missing: ${this.#file} continues from it, but the file before it is ${basename(previous.segment.path)}`,
+        `file ${header.prev_file ?? '(none)'} is missing: ${this.at.file} continues from it, but the file before it is ${basename(previous.segment.path)}`,
         this.#seq + 1,
         1,
       );
     }
     const torn = previous.end.kind === 'torn' ? previous.end.bytes : 0;
     if (torn > 0 && header.recovery?.torn_bytes !== torn) {
-      this.#file = basename(previous.segment.path);
-      this.#fail(
+      this.at.file = basename(previous.segment.path);
+      this.fail(
         'half_written_line',
-        `${this.#file} ends with a half-written line (${torn} bytes) that no later header acknowledges`,
+        `${this.at.file} ends with a half-written line (${torn} bytes) that no later header acknowledges`,
         this.#seq + 1,
         previous.end.lines + 1,
       );
     }
     if (header.seq - 1 > this.#seq) {
-      this.#file = basename(previous.segment.path);
-      this.#fail(
+      this.at.file = basename(previous.segment.path);
+      this.fail(
         'missing',
-        `${this.#file} ends at seq ${this.#seq} but the next file continues from seq ${header.seq - 1}: records were removed from its end`,
+        `${this.at.file} ends at seq ${this.#seq} but the next file continues from seq ${header.seq - 1}: records were removed from its end`,
         this.#seq + 1,
         previous.end.lines + 1,
       );
     }
     if (header.seq - 1 !== this.#seq || header.prev_hash !== this.#hash) {
-      this.#fail(
+      this.fail(
         'edited',
-        `${this.#file}: header does not link to the end of ${basename(previous.segment.path)} (seq ${this.#seq})`,
+        `${this.at.file}: header does not link to the end of ${basename(previous.segment.path)} (seq ${this.#seq})`,
         header.seq,
         1,
       );
     }
     if (!previous.closed && header.recovery === undefined) {
-      this.#fail(
+      this.fail(
         'missing',
         `${basename(previous.segment.path)} ends without its closing checkpoint and the next header reports no crash: records were removed from its end`,
         this.#seq + 1,
@@ -289,11 +218,14 @@ class Verifier {
   }
 
   /** Check one non-header line; returns whether it is a final checkpoint. */
-  async #checkRecord(line: string, ahead: () => Promise<string[]>): Promise<boolean> {
+  async checkRecord(line: string, ahead: () => Promise<string[]>): Promise<boolean> {
     const opened = openLine(line);
     const m = opened === null ? null : SEQ_PREFIX.exec(line);
     if (opened === null || m === null) {
-      this.#fail('garbage_line', `${this.#file}:${this.#line}: not a sealed audit record (${preview(line)})`);
+      this.fail(
+        'garbage_line',
+        `${this.at.file}:${this.at.line}: not a sealed audit record (${preview(line)})`,
+      );
     }
     const seq = Number(m[1]);
     const kind = m[2] as string;
@@ -301,19 +233,19 @@ class Verifier {
     if (seq > expected) {
       const later = (await ahead()).some((l) => seqOf(l) === expected);
       if (later)
-        this.#fail(
+        this.fail(
           'reordered',
-          `${this.#file}:${this.#line}: found seq ${seq} where seq ${expected} was expected; seq ${expected} appears later`,
+          `${this.at.file}:${this.at.line}: found seq ${seq} where seq ${expected} was expected; seq ${expected} appears later`,
         );
-      this.#fail(
+      this.fail(
         'missing',
-        `${this.#file}:${this.#line}: records seq ${expected}..${seq - 1} are missing (found seq ${seq})`,
+        `${this.at.file}:${this.at.line}: records seq ${expected}..${seq - 1} are missing (found seq ${seq})`,
       );
     }
     if (seq < expected) {
-      this.#fail(
+      this.fail(
         'inserted',
-        `${this.#file}:${this.#line}: seq ${seq} appears again after seq ${this.#seq}: a record was duplicated or inserted`,
+        `${this.at.file}:${this.at.line}: seq ${seq} appears again after seq ${this.#seq}: a record was duplicated or inserted`,
         seq,
       );
     }
@@ -325,14 +257,14 @@ class Verifier {
         seqOf(next as string) === expected &&
         linkHash(this.#hash, nextOpened.body) === nextOpened.hash
       ) {
-        this.#fail(
+        this.fail(
           'inserted',
-          `${this.#file}:${this.#line}: a forged record with seq ${seq} was inserted before the real one`,
+          `${this.at.file}:${this.at.line}: a forged record with seq ${seq} was inserted before the real one`,
         );
       }
-      this.#fail(
+      this.fail(
         'edited',
-        `${this.#file}:${this.#line}: record seq ${seq} was modified (its hash does not match its content and chain)`,
+        `${this.at.file}:${this.at.line}: record seq ${seq} was modified (its hash does not match its content and chain)`,
       );
     }
     let final = false;
@@ -340,7 +272,7 @@ class Verifier {
     else if (kind === 'retention') this.#noteRetention(line);
     else if (kind === 'gap') this.#gaps += Number(/"dropped":(\d+)/.exec(line)?.[1] ?? 0);
     else if (kind === 'header')
-      this.#fail('inserted', `${this.#file}:${this.#line}: a header record in the middle of a file`);
+      this.fail('inserted', `${this.at.file}:${this.at.line}: a header record in the middle of a file`);
     this.#advance(opened, seq, kind);
     return final;
   }
@@ -348,12 +280,12 @@ class Verifier {
   async #checkCheckpoint(line: string, seq: number): Promise<boolean> {
     const parsed = checkpointRecordSchema.safeParse(JSON.parse(line));
     if (!parsed.success)
-      this.#fail('garbage_line', `${this.#file}:${this.#line}: malformed checkpoint record`);
+      this.fail('garbage_line', `${this.at.file}:${this.at.line}: malformed checkpoint record`);
     const cp = parsed.data;
     const check = await verifyCheckpoint(cp.jws, this.#keys);
     if (!check.ok) {
       const kind = check.reason === 'unknown_key' ? 'unknown_key' : 'bad_signature';
-      this.#fail(kind, `${this.#file}:${this.#line}: checkpoint seq ${seq}: ${check.message}`, seq);
+      this.fail(kind, `${this.at.file}:${this.at.line}: checkpoint seq ${seq}: ${check.message}`, seq);
     }
     const c = check.claims;
     if (
@@ -365,17 +297,17 @@ class Verifier {
       c.ts !== cp.ts ||
       c.iss !== cp.writer
     ) {
-      this.#fail(
+      this.fail(
         'edited',
-        `${this.#file}:${this.#line}: checkpoint seq ${seq} differs from what its signature covers`,
+        `${this.at.file}:${this.at.line}: checkpoint seq ${seq} differs from what its signature covers`,
         seq,
       );
     }
     if (cp.covers_seq !== this.#seq || cp.chain_hash !== this.#hash) {
       const from = this.#signedThrough + 1;
-      this.#fail(
+      this.fail(
         'edited',
-        `${this.#file}:${this.#line}: signed checkpoint seq ${seq} does not match the chain: records between seq ${from} and ${cp.covers_seq} were rewritten`,
+        `${this.at.file}:${this.at.line}: signed checkpoint seq ${seq} does not match the chain: records between seq ${from} and ${cp.covers_seq} were rewritten`,
         from,
       );
     }
@@ -387,7 +319,7 @@ class Verifier {
   #noteRetention(line: string): void {
     const parsed = retentionRecordSchema.safeParse(JSON.parse(line));
     if (!parsed.success)
-      this.#fail('garbage_line', `${this.#file}:${this.#line}: malformed retention record`);
+      this.fail('garbage_line', `${this.at.file}:${this.at.line}: malformed retention record`);
     for (const r of parsed.data.removed) this.#removed.set(r.file, { lastHash: r.last_hash });
   }
 
@@ -396,9 +328,9 @@ class Verifier {
     if (!this.#started) return;
     if (this.#anchor !== null) {
       const removed = this.#removed.get(this.#anchor.prevFile);
-      this.#file = this.#anchor.file;
+      this.at.file = this.#anchor.file;
       if (removed === undefined) {
-        this.#fail(
+        this.fail(
           'missing_file',
           `file ${this.#anchor.prevFile} is missing: ${this.#anchor.file} continues from it and no retention record says it was removed`,
           null,
@@ -406,7 +338,7 @@ class Verifier {
         );
       }
       if (removed.lastHash !== null && removed.lastHash !== this.#anchor.prevHash) {
-        this.#fail(
+        this.fail(
           'edited',
           `${this.#anchor.file}: header does not match the retention record of ${this.#anchor.prevFile}`,
           null,
@@ -414,34 +346,24 @@ class Verifier {
         );
       }
     }
-    this.#file = basename(last.segment.path);
+    this.at.file = basename(last.segment.path);
     if (live) return;
     if (last.end.kind === 'torn') {
-      this.#fail(
+      this.fail(
         'half_written_line',
-        `${this.#file}: the last line is half-written (${last.end.bytes} bytes): the writer crashed mid-write`,
+        `${this.at.file}: the last line is half-written (${last.end.bytes} bytes): the writer crashed mid-write`,
         this.#seq + 1,
         last.end.lines + 1,
       );
     }
     this.#closed = last.closed;
     if (!last.closed) {
-      this.#fail(
+      this.fail(
         'truncated_tail',
-        `${this.#file}: the log ends at seq ${this.#seq} without a closing checkpoint and no writer is running: ${this.#seq - this.#signedThrough} records after the last checkpoint (seq ${this.#signedThrough}) are unsigned; the tail may have been truncated (or the writer was killed)`,
+        `${this.at.file}: the log ends at seq ${this.#seq} without a closing checkpoint and no writer is running: ${this.#seq - this.#signedThrough} records after the last checkpoint (seq ${this.#signedThrough}) are unsigned; the tail may have been truncated (or the writer was killed)`,
         this.#signedThrough + 1,
         null,
       );
     }
   }
-}
-
-function seqOf(line: string): number | null {
-  const m = SEQ_PREFIX.exec(line);
-  return m === null ? null : Number(m[1]);
-}
-
-function preview(line: string): string {
-  const text = line.length > 40 ? `${line.slice(0, 37)}...` : line;
-  return JSON.stringify(text);
 }

@@ -4,18 +4,16 @@
  * compression and retention happen between batches. Write layer.
  */
 import { channel } from 'node:diagnostics_channel';
-import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { AuditSigningKey } from '../audit-key.js';
 import { GENESIS_HASH } from '../chain.js';
-import { signCheckpoint } from '../checkpoint.js';
 import type { AuditConfig } from '../config.js';
 import { AuditError } from '../errors.js';
 import type { AuditEvent } from '../event.js';
 import { ALWAYS_REDACTED_PATHS, createInputMasker } from '../mask.js';
 import { listSegments, type Segment, segmentName } from '../segments.js';
 import type { AuditCounters, AuditLog, AuditStatus, Clock } from './audit-log-api.js';
-import { compressSegment } from './compress.js';
+import { Housekeeping, retentionFields } from './housekeeping.js';
 import { LossLedger } from './loss-ledger.js';
 import { RecordWriter } from './record-writer.js';
 import type { LogTail } from './recovery.js';
@@ -42,7 +40,6 @@ type AfterWrite = { kind: 'rotate' } | { kind: 'remove'; removals: Removal[] } |
 export class FileAuditLog implements AuditLog {
   readonly #config: AuditConfig;
   readonly #dir: string;
-  readonly #identity: string;
   readonly #key: AuditSigningKey;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -57,7 +54,7 @@ export class FileAuditLog implements AuditLog {
     checkpoints: 0,
     rotations: 0,
   };
-  readonly #background = new Set<Promise<void>>();
+  readonly #housekeeping: Housekeeping;
   #segment: SegmentFile | null = null;
   #segmentIndex: number;
   #prevFile: string | null;
@@ -90,12 +87,14 @@ export class FileAuditLog implements AuditLog {
   }) {
     this.#config = init.config;
     this.#dir = init.dir;
-    this.#identity = init.identity;
     this.#key = init.key;
     this.#clock = init.clock;
     this.#logger = init.logger;
     this.#release = init.release;
     this.#beforeAppend = init.beforeAppend;
+    this.#housekeeping = new Housekeeping(init.logger, () => {
+      this.#counters.errors += 1;
+    });
     const tail = init.tail;
     this.#segmentIndex = tail?.segment.index ?? 0;
     this.#prevFile = tail?.segment.name ?? null;
@@ -300,27 +299,7 @@ export class FileAuditLog implements AuditLog {
   }
 
   async #sealCheckpoint(at: number, final: boolean): Promise<void> {
-    const chain = this.#writer.chain;
-    const ts = new Date(at).toISOString();
-    const claims = {
-      iss: this.#identity,
-      seq: chain.seq + 1,
-      covers_seq: chain.seq,
-      chain_hash: chain.hash,
-      records: this.#writer.sinceCheckpoint,
-      final,
-      ts,
-    };
-    const jws = await signCheckpoint(claims, this.#key);
-    this.#writer.internal('checkpoint', at, {
-      covers_seq: claims.covers_seq,
-      chain_hash: claims.chain_hash,
-      records: claims.records,
-      final,
-      key_id: this.#key.keyId,
-      jws,
-    });
-    this.#writer.sinceCheckpoint = 0;
+    await this.#writer.checkpoint(at, final, this.#key);
     this.#lastCheckpointAt = at;
     this.#counters.checkpoints += 1;
   }
@@ -336,7 +315,12 @@ export class FileAuditLog implements AuditLog {
       } catch (err) {
         this.#onWriteError(err);
       }
-      this.#startBackground(this.#afterRotation(old.path));
+      this.#housekeeping.compress(this.#config.rotation.compress ? [old.path] : [], () => {
+        const { max_files, max_age } = this.#config.retention;
+        if (max_files === null && max_age === null) return;
+        this.#retentionDue = true;
+        if (!this.#closing) this.#schedule();
+      });
       return;
     }
     try {
@@ -346,53 +330,19 @@ export class FileAuditLog implements AuditLog {
       this.#onWriteError(err);
       return;
     }
-    for (const r of after.removals) {
-      await unlink(r.segment.path).catch((err: unknown) => {
-        this.#counters.errors += 1;
-        this.#logger.error(
-          { file: r.segment.path, err: (err as Error).message },
-          'audit retention: cannot remove file',
-        );
-      });
-    }
-  }
-
-  async #afterRotation(plainPath: string): Promise<void> {
-    if (this.#config.rotation.compress) {
-      try {
-        await compressSegment(plainPath);
-      } catch (err) {
-        this.#counters.errors += 1;
-        this.#logger.error(
-          { file: plainPath, err: (err as Error).message },
-          'audit rotation: gzip failed; file kept uncompressed',
-        );
-      }
-    }
-    const { max_files, max_age } = this.#config.retention;
-    if (max_files !== null || max_age !== null) {
-      this.#retentionDue = true;
-      if (!this.#closing) this.#schedule();
-    }
+    await this.#housekeeping.remove(after.removals);
   }
 
   async #prepareRetention(now: number): Promise<boolean> {
     const segments: Segment[] = await listSegments(this.#dir);
+    const retention = this.#config.retention;
     const removals = await planRetention(
       segments,
-      { maxFiles: this.#config.retention.max_files, maxAgeMs: this.#config.retention.max_age },
+      { maxFiles: retention.max_files, maxAgeMs: retention.max_age },
       now,
     );
     if (removals.length === 0) return false;
-    this.#writer.internal('retention', now, {
-      removed: removals.map((r) => ({
-        file: r.segment.name,
-        bytes: r.segment.bytes,
-        last_seq: r.lastSeq,
-        last_hash: r.lastHash,
-        reason: r.reason,
-      })),
-    });
+    this.#writer.internal('retention', now, retentionFields(removals));
     this.#pending = this.#writer.take();
     this.#afterWrite = { kind: 'remove', removals };
     return true;
@@ -400,23 +350,7 @@ export class FileAuditLog implements AuditLog {
 
   /** Compress files of earlier runs without holding up the writer. */
   compressInBackground(paths: readonly string[]): void {
-    const run = async () => {
-      for (const path of paths) {
-        await compressSegment(path).catch((err: unknown) => {
-          this.#counters.errors += 1;
-          this.#logger.error(
-            { file: path, err: (err as Error).message },
-            'audit: gzip of an earlier file failed; kept uncompressed',
-          );
-        });
-      }
-    };
-    this.#startBackground(run());
-  }
-
-  #startBackground(task: Promise<void>): void {
-    this.#background.add(task);
-    void task.finally(() => this.#background.delete(task));
+    this.#housekeeping.compress(paths);
   }
 
   // --- flush and close ---
@@ -451,8 +385,8 @@ export class FileAuditLog implements AuditLog {
     let failure: string | null = null;
     try {
       await this.#drain();
-      while (this.#background.size > 0) {
-        await Promise.allSettled([...this.#background]);
+      while (this.#housekeeping.busy) {
+        await this.#housekeeping.settle();
         await this.#drain();
       }
       if (this.#writeError === null && this.#segment !== null) {

@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
+import type { AuditSigningKey } from '../audit-key.js';
 import { sealLine } from '../chain.js';
+import { signCheckpoint } from '../checkpoint.js';
 import type { AuditEvent } from '../event.js';
 import type { InputMasker } from '../mask.js';
 import { RECORD_TYPE, RECORD_VERSION } from '../record.js';
@@ -101,6 +103,33 @@ export class RecordWriter {
       writer: this.#writer,
       ...fields,
     });
+  }
+
+  /**
+   * Sign and serialize a checkpoint covering everything sealed so far. Async (the signature), so the
+   * caller must not seal anything else meanwhile: the drain loop is the only sealer.
+   */
+  async checkpoint(at: number, final: boolean, key: AuditSigningKey): Promise<void> {
+    const chain = this.#chain;
+    const claims = {
+      iss: this.#writer,
+      seq: chain.seq + 1,
+      covers_seq: chain.seq,
+      chain_hash: chain.hash,
+      records: this.sinceCheckpoint,
+      final,
+      ts: new Date(at).toISOString(),
+    };
+    const jws = await signCheckpoint(claims, key);
+    this.internal('checkpoint', at, {
+      covers_seq: claims.covers_seq,
+      chain_hash: claims.chain_hash,
+      records: claims.records,
+      final,
+      key_id: key.keyId,
+      jws,
+    });
+    this.sinceCheckpoint = 0;
   }
 
   #seal(serialized: string): void {
