@@ -59,7 +59,7 @@ export async function listSegments(dir: string): Promise<Segment[]> {
     const index = Number(m[1]);
     const gzip = m[3] !== undefined;
     const existing = byIndex.get(index);
-    if (existing !== undefined && existing.gzip) continue;
+    if (existing?.gzip) continue;
     const path = join(dir, file);
     // A file may vanish between readdir and stat (compression replaced it); the .gz is listed instead.
     const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
