@@ -61,25 +61,38 @@ function reachable(args: readonly Value[]): Value {
   return out;
 }
 
-/** Every maximal path from each initial node: extended until a leaf, a missing node or a cycle. */
+/**
+ * Paths from each initial node, as OPA builds them: a path ends at a node without edges, before a neighbour
+ * that is not in the graph, or at a neighbour already visited (each such neighbour commits the path). The
+ * visited set is shared by the whole walk from one initial edge, as OPA's evaluation behaves (so a node
+ * reached on one branch stops the others).
+ */
 function reachablePaths(args: readonly Value[]): Value {
   const graph = object(args, 0);
   checkGraph(graph);
   const out = new SetValue();
-  const extend = (path: Value[], onPath: SetValue): void => {
-    const last = path[path.length - 1] as Value;
-    const next = neighbours(graph, last).filter((n) => graph.has(n) && !onPath.has(n));
-    const stops = neighbours(graph, last).length === 0 || next.length === 0;
-    if (stops) out.add(path);
-    for (const n of next) {
-      const seen = onPath.clone();
-      seen.add(n);
-      extend([...path, n], seen);
+  const build = (node: Value, path: Value[], reached: SetValue): void => {
+    if (!graph.has(node)) {
+      out.add(path);
+      return;
+    }
+    const here = [...path, node];
+    const edges = neighbours(graph, node);
+    if (edges.length === 0) {
+      out.add(here);
+      return;
+    }
+    reached.add(node);
+    for (const next of edges) {
+      if (reached.has(next)) out.add(here);
+      else build(next, here, reached);
     }
   };
   for (const start of initialNodes(args[1] as Value)) {
     if (!graph.has(start)) continue;
-    extend([start], SetValue.from([start]));
+    const edges = neighbours(graph, start);
+    if (edges.length === 0) out.add([start]);
+    for (const next of edges) build(next, [start], SetValue.from([start]));
   }
   return out;
 }

@@ -98,11 +98,7 @@ export function validateRequestKeys(req: ObjectValue, position: number): void {
 
 /** Validate the request object and turn it into a transport request. */
 export function requestSpec(req: ObjectValue): HttpRequestSpec {
-  const invalid = [...req.keys()].filter((k) => typeof k !== 'string' || !ALLOWED_KEYS.has(k)).map(String);
-  if (invalid.length > 0) throw new BuiltinError(`invalid request parameters(s): ${quoteList(invalid)}`);
-  const missing = ['method', 'url'].filter((k) => !req.has(k));
-  if (missing.length > 0)
-    throw new BuiltinError(`missing required request parameters(s): ${quoteList(missing)}`);
+  validateRequestKeys(req, 1);
   const headers: Record<string, string> = {};
   const h = req.get('headers');
   if (h !== undefined) {

@@ -76,14 +76,21 @@ test('http.send talks to a real server', async (t) => {
 
 test('http.send validates the request object', () => {
   const ctx = context({ network: 'allow' });
-  assert.throws(
-    () => call('http.send', [{ method: 'get', url: 'http://x', bad_key: 1 }], ctx),
-    /invalid request parameters\(s\): \{"bad_key"\}/,
-  );
-  assert.throws(
-    () => call('http.send', [{ method: 'get' }], ctx),
-    /missing required request parameters\(s\): \{"url"\}/,
-  );
+  // Validation comes first and reports operand type errors, even where the network is denied.
+  for (const c of [ctx, context()]) {
+    assert.throws(
+      () => call('http.send', [{ method: 'get', url: 'http://x', bad_key: 1 }], c),
+      (e: unknown) =>
+        (e as { regoCode?: string }).regoCode === 'eval_type_error' &&
+        /operand 1 invalid request parameters\(s\): \{"bad_key"\}/.test(String(e)),
+    );
+    assert.throws(
+      () => call('http.send', [{ method: 'get' }], c),
+      (e: unknown) =>
+        (e as { regoCode?: string }).regoCode === 'eval_type_error' &&
+        /missing required request parameters\(s\): \{"url"\}/.test(String(e)),
+    );
+  }
   assert.throws(
     () => call('http.send', ['x'], ctx),
     (e: unknown) =>
