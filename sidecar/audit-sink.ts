@@ -1,11 +1,9 @@
 /**
  * @module Where the sidecar's decision events go. Audit seam of the request flow: one event per decision,
- * recorded without blocking the request. Until audit/ lands this is a buffered pino stream of its own
- * (`type: "audit"`, separate from operational logs) carrying the audit schema's authz fields.
+ * handed to the audit log (audit/) without blocking the request.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import { type AuditConfig, type AuditLog, openAuditLog } from '../audit/index.js';
+import type { Logger } from '../lib/logger.js';
 
 /** One authorization decision, in the audit log's `authz` event shape. */
 export interface AuthzDecisionEvent {
@@ -52,54 +50,30 @@ export function nullAuditSink(): AuditSink {
 }
 
 /**
- * The interim audit log: JSON lines through pino's asynchronous buffered destination into
- * `<directory>/decisions.log`. `mode: block` turns a write failure into unhealthy.
+ * The tamper-evident decision log (audit/): hash-chained, checkpoint-signed, buffered and written off the
+ * request path. `record` never blocks; in `block` mode an unwritable log makes `healthy()` false and the proxy
+ * refuses requests with 503 instead of serving them unaudited.
  */
-export function fileAuditSink(directory: string, mode: 'block' | 'drop', self: string): AuditSink {
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
-  const file = join(directory, 'decisions.log');
-  const destination = pino.destination({ dest: file, sync: false, minLength: 16_384, mkdir: true });
-  let problem: string | undefined;
-  let recorded = 0;
-  let dropped = 0;
-  destination.on('error', (err: Error) => {
-    problem = `audit log ${file} cannot be written: ${err.message}`;
-  });
-  const logger: Logger = pino(
-    {
-      base: { type: 'audit', v: 1, sidecar: self },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      messageKey: 'msg',
-    },
-    destination,
-  );
+export async function openDecisionLog(
+  config: AuditConfig,
+  stateDir: string,
+  self: string,
+  logger: Logger,
+): Promise<AuditSink> {
+  const log: AuditLog = await openAuditLog(config, { stateDir, identity: self, logger });
   return {
     record(event) {
-      if (problem !== undefined) {
-        dropped++;
-        return;
-      }
-      recorded++;
-      logger.info(dropped > 0 ? { ...event, gap: dropped } : event);
-      dropped = 0;
+      log.record(event);
     },
-    healthy: () => mode === 'drop' || problem === undefined,
+    healthy: () => log.healthy(),
     get problem() {
-      return problem;
+      return log.status().reason ?? undefined;
     },
-    location: file,
+    location: log.status().directory,
     get recorded() {
-      return recorded;
+      return log.counters.written;
     },
-    flush: () =>
-      new Promise<void>((resolve) => {
-        destination.flush(() => resolve());
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        destination.flushSync();
-        destination.end();
-        resolve();
-      }),
+    flush: () => log.flush(),
+    close: () => log.close(),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { auditConfigSchema } from '../audit/index.js';
 import { type LoadConfigOptions, loadConfigFile, validateConfig } from '../lib/config.js';
 import { parseDuration } from '../lib/duration.js';
 import { SidecarConfigError } from './errors.js';
@@ -105,13 +106,6 @@ const policySchema = z.strictObject({
   poll_interval: duration('2s'),
 });
 
-const auditSchema = z.strictObject({
-  /** Directory of this sidecar's decision log. */
-  directory: z.string().min(1),
-  /** `block`: deny with 503 when the log cannot be written; `drop`: serve and count dropped records. */
-  mode: z.enum(['block', 'drop']).default('block'),
-});
-
 const adminSchema = z.strictObject({
   port: portOrZero.default(15000),
   bind: z.enum(['127.0.0.1', '::1']).default('127.0.0.1'),
@@ -149,7 +143,8 @@ export const sidecarConfigSchema = z.strictObject({
   inbound: z.array(inboundSchema).default([]),
   outbound: z.array(outboundSchema).default([]),
   policy: policySchema.optional(),
-  audit: auditSchema.optional(),
+  /** The decision log: audit/'s schema (directory, mode, checkpoints, rotation, masks). */
+  audit: auditConfigSchema.optional(),
   admin: adminSchema.default({ port: 15000, bind: '127.0.0.1' }),
   limits: limitsSchema.default({
     max_header_bytes: 16_384,

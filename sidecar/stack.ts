@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from '../lib/logger.js';
 import { SidecarMetrics } from './admin/metrics.js';
 import { type RunningAdmin, startAdminServer } from './admin/server.js';
-import { type AuditSink, fileAuditSink, nullAuditSink } from './audit-sink.js';
+import { type AuditSink, nullAuditSink, openDecisionLog } from './audit-sink.js';
 import { type PolicyEngine, staticEngine } from './authz/engine.js';
 import { inputContext } from './authz/input.js';
 import { PolicyStore } from './authz/policy-store.js';
@@ -87,7 +87,7 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
     const audit =
       options.auditSink ??
       (config.audit
-        ? fileAuditSink(path(config.audit.directory), config.audit.mode, self.principal)
+        ? await openDecisionLog(config.audit, options.baseDir ?? process.cwd(), self.principal, logger)
         : nullAuditSink());
     closers.push(() => audit.close());
 

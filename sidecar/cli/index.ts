@@ -1,7 +1,121 @@
 /**
- * @module Registers the `sidecar` group and `up` on the `palisade` program. CLI layer.
+ * @module Registers the `sidecar` group (`run`, `up`, `demo-app`) and the top-level `up` on the `palisade`
+ * program. CLI layer.
  */
-import type { Command } from 'commander';
 
-/** The sidecar commands land with the sidecar issue; until then the group is absent. */
-export function registerSidecarCommands(_program: Command): void {}
+import { dirname, resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { runAction } from '../../lib/cli.js';
+import { ExitCode } from '../../lib/errors.js';
+import { loadSidecarConfig } from '../config.js';
+import { startSidecar } from '../stack.js';
+import { startDemoApp } from '../up/demo-app.js';
+import { meshUp } from '../up/mesh-up.js';
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolveSignal) => {
+    const on = () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolveSignal();
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+function parsePort(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`not a port: ${raw}`);
+  return n;
+}
+
+/** The `up` action, shared by `palisade up` and `palisade sidecar up`. */
+const upAction = runAction<{ policies?: string }>(async (ctx, opts) =>
+  meshUp({
+    stateDir: ctx.stateDir,
+    logger: ctx.logger,
+    print: (line) => process.stdout.write(`${line}\n`),
+    until: untilSignal(),
+    ...(opts.policies ? { policyDir: resolve(opts.policies) } : {}),
+  }),
+);
+
+const UP_HELP = `
+Starts citadel (creating a CA in the state directory if there is none), builds policies/ into a Wasm
+bundle, runs the demo services web, orders and payments, each behind its own sidecar process, sends a few
+requests (one path allowed, one denied), prints identities, decisions and where the audit logs are, and
+keeps running until Ctrl-C.
+
+Examples:
+  $ palisade up
+  $ palisade --state-dir /tmp/mesh up`;
+
+/** Register `palisade up` (top level). bin/ calls this once its placeholder `up` is gone. */
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description('run a local demo mesh: citadel, three services with sidecars, the shipped policy')
+    .option('--policies <dir>', 'Rego policies to load (default: the shipped policies/)')
+    .addHelpText('after', UP_HELP)
+    .action(upAction);
+}
+
+export function registerSidecarCommands(program: Command): void {
+  const sidecar = program.command('sidecar').description('the data-plane proxy beside each workload');
+
+  sidecar
+    .command('run')
+    .description('run one sidecar from its YAML config until SIGINT/SIGTERM')
+    .requiredOption('--config <file>', 'sidecar config (see docs/sidecar.md)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 after a clean shutdown, 1 when it could not start, 2 for an invalid config (naming the field).
+
+Examples:
+  $ palisade sidecar run --config orders.yaml
+  $ PALISADE_SIDECAR__ADMIN__PORT=15001 palisade sidecar run --config orders.yaml`,
+    )
+    .action(
+      runAction<{ config: string }>(async (ctx, opts) => {
+        const config = await loadSidecarConfig(opts.config, { env: ctx.env });
+        const running = await startSidecar(config, {
+          logger: ctx.logger,
+          baseDir: dirname(resolve(opts.config)),
+        });
+        ctx.print(`sidecar ${config.identity.spiffe_id} running (admin on 127.0.0.1:${running.admin.port})`, {
+          spiffe_id: config.identity.spiffe_id,
+          inbound: running.inbound.map((l) => l.port),
+          outbound: running.outbound.map((l) => l.port),
+          admin: running.admin.port,
+        });
+        await untilSignal();
+        await running.close();
+        return ExitCode.ok;
+      }),
+    );
+
+  sidecar
+    .command('up')
+    .description('same as `palisade up`: run the local demo mesh')
+    .option('--policies <dir>', 'Rego policies to load (default: the shipped policies/)')
+    .addHelpText('after', UP_HELP)
+    .action(upAction);
+
+  sidecar
+    .command('demo-app')
+    .description('a tiny HTTP echo service used by `palisade up` (loopback only)')
+    .requiredOption('--name <name>', 'service name it reports')
+    .requiredOption('--port <port>', 'port on 127.0.0.1', parsePort)
+    .addHelpText('after', '\nExample:\n  $ palisade sidecar demo-app --name orders --port 18081')
+    .action(
+      runAction<{ name: string; port: number }>(async (_ctx, opts) => {
+        const server = await startDemoApp(opts.name, opts.port);
+        await untilSignal();
+        await new Promise((r) => server.close(r));
+        return ExitCode.ok;
+      }),
+    );
+}

@@ -184,14 +184,16 @@ export function tlsOpen(port: number, id: ClientIdentity | undefined, alpn?: str
 }
 
 /**
- * Send raw bytes over a fresh mTLS connection and collect everything until the server closes or `idleMs`
- * passes without data. Server refusals after a TLS 1.3 handshake surface here as a close or error.
+ * Send raw bytes over a fresh mTLS connection and collect everything until the server closes (or, as a
+ * safety net only, `idleMs` passes without data; tests never rely on it). Server refusals after a TLS 1.3 handshake surface here as a close or error.
  */
 export async function tlsExchange(
   port: number,
   id: ClientIdentity | undefined,
   payload: string | Buffer,
-  idleMs = 3000,
+  idleMs = 30_000,
+  /** Resolve as soon as the data received satisfies this (for servers that keep the connection open). */
+  doneWhen?: (data: string) => boolean,
 ): Promise<{ data: string; error?: string }> {
   let socket: TLSSocket;
   try {
@@ -206,6 +208,7 @@ export async function tlsExchange(
     socket.on('data', (c: Buffer) => {
       data += c.toString();
       timer.refresh();
+      if (doneWhen?.(data)) socket.destroy();
     });
     socket.on('error', (e) => {
       error = e.message;

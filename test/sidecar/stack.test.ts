@@ -195,9 +195,9 @@ describe('TCP', () => {
       { auditSink: audit },
     );
     const port = server.inbound[0]?.port as number;
-    const ok = await tlsExchange(port, pki.web, 'ping', 300);
+    const ok = await tlsExchange(port, pki.web, 'ping', 30_000, (d) => d === 'ping');
     assert.equal(ok.data, 'ping');
-    const no = await tlsExchange(port, pki.adminTool, 'ping', 3000);
+    const no = await tlsExchange(port, pki.adminTool, 'ping');
     assert.equal(no.data, '');
     assert.deepEqual(
       audit.events.map((e) => [e.decision, e.request.protocol]),
