@@ -74,7 +74,7 @@ Planner.prototype.callUnmocked = function (
     if (op.terms[0]?.type === 'var' && op.terms[0].name === 'data') {
       const path = name.split('.').slice(1);
       const node = findNode(this.compiled.root, path);
-      if (!node || !node.rules.some((r) => r.kind === 'function'))
+      if (!node?.rules.some((r) => r.kind === 'function'))
         throw new PlanError(`undefined function ${name}`, at.loc);
       const fname = this.ruleFunc(node, path, gen);
       this.e.emit('CallStmt', {

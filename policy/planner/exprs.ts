@@ -156,7 +156,7 @@ Planner.prototype.iteratingRefs = function (this: Planner, terms: readonly Term[
       for (const p of t.terms) visit(p);
     } else if (t.type === 'call') t.args.forEach(visit);
     else if (t.type === 'array' || t.type === 'set') t.items.forEach(visit);
-    else if (t.type === 'object') for (const [a, b] of t.entries) visit(a), visit(b);
+    else if (t.type === 'object') for (const kv of t.entries) kv.forEach(visit);
   };
   terms.forEach(visit);
   return out;

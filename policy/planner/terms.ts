@@ -75,18 +75,13 @@ Planner.prototype.term = function (this: Planner, t: Term, k: KOp): void {
       });
       return;
     case 'object':
-      this.terms(
-        t.entries.flatMap(([a, b]) => [a, b]),
-        0,
-        [],
-        (ops) => {
-          const obj = this.e.local();
-          this.e.emit('MakeObjectStmt', { target: obj });
-          for (let i = 0; i < ops.length; i += 2)
-            this.e.emit('ObjectInsertStmt', { object: obj, key: ops[i]!, value: ops[i + 1]! });
-          k(localOp(obj));
-        },
-      );
+      this.terms(t.entries.flat(), 0, [], (ops) => {
+        const obj = this.e.local();
+        this.e.emit('MakeObjectStmt', { target: obj });
+        for (let i = 0; i < ops.length; i += 2)
+          this.e.emit('ObjectInsertStmt', { object: obj, key: ops[i]!, value: ops[i + 1]! });
+        k(localOp(obj));
+      });
       return;
     case 'arraycomp':
     case 'setcomp':
