@@ -77,6 +77,8 @@ of every expression and the bindings of the query's variables. Numbers keep ever
           data: loaded.data,
           strictBuiltinErrors: opts.strictBuiltinErrors ?? false,
           tracer: explainer,
+          // An authoring tool, like `opa eval`: http.send and net.lookup_ip_addr may reach the network.
+          network: 'allow',
         });
         const texts = expressionTexts(
           query,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluatePlan, RegoEvalError } from '../eval/index.js';
 import type { Policy } from '../ir/ir.js';
-import { fromJS, ObjectValue, parseRegoTerm, toJS } from '../value/index.js';
+import { fromJS, ObjectValue, parseRegoTerm, toJS, toJson } from '../value/index.js';
 import type { CaseResult, Target } from './expect.js';
 import { frontEndPlan } from './front-end.js';
 import type { ConformanceCase } from './suite.js';
@@ -53,11 +53,8 @@ export async function runCase(c: ConformanceCase, opts: RunOptions): Promise<Cas
       opts.plansRoot !== undefined ? { policy: opaPlan(opts.plansRoot, c) } : await frontEndPlan(c);
     if ('error' in planned) return planned.error;
     if (opts.target === 'wasm') {
-      const rs = await wasmEvaluate(
-        planned.policy,
-        toJS(data),
-        input === undefined ? undefined : toJS(input),
-      );
+      const inputText = c.inputTerm ?? (input === undefined ? undefined : toJson(input));
+      const rs = await wasmEvaluate(planned.policy, toJS(data), inputText);
       return { kind: 'result', resultSet: (rs as unknown[]).map((r) => fromJS(r)) };
     }
     const resultSet = evaluatePlan(planned.policy, {
@@ -66,6 +63,8 @@ export async function runCase(c: ConformanceCase, opts: RunOptions): Promise<Cas
       strictBuiltinErrors: c.strictError,
       now: () => BigInt(Date.now()) * 1_000_000n,
       print: () => {},
+      // As OPA's harness: network builtins work (the suite resolves localhost).
+      network: 'allow',
     });
     return { kind: 'result', resultSet };
   } catch (err) {

@@ -12,6 +12,8 @@ interface WasmBackend {
   ): Promise<{
     setData(d: unknown): unknown;
     evaluate(input: unknown, entrypoint?: string | number): unknown;
+    /** Input as JSON or Rego literal text, parsed by the module itself (lossless). */
+    evaluateText?(input: string, entrypoint?: string | number): unknown;
   }>;
 }
 
@@ -33,14 +35,39 @@ function loadBackend(): Promise<WasmBackend | string> {
   return loaded;
 }
 
-/** Compile `policy` to Wasm, load it, set data, evaluate; returns the result set as plain JS values. */
-export async function wasmEvaluate(policy: Policy, data: unknown, input: unknown): Promise<unknown[]> {
+/**
+ * Compile `policy` to Wasm, load it (non-strict: Wasm hosts have no strict builtin errors), set data,
+ * evaluate; returns the result set as plain JS values. `inputText` is JSON or a Rego literal, given to the
+ * module as text so no number loses digits on the way in.
+ */
+export async function wasmEvaluate(
+  policy: Policy,
+  data: unknown,
+  inputText: string | undefined,
+): Promise<unknown[]> {
   const backend = await loadBackend();
   if (typeof backend === 'string') throw Object.assign(new Error(backend), { regoCode: 'wasm_unavailable' });
-  const { wasm } = await backend.compilePlan(policy);
-  const mod = await backend.loadPolicyModule(wasm, {});
-  await mod.setData(data);
-  const entry = policy.plans?.plans?.[0]?.name;
-  const rs = await mod.evaluate(input, entry);
-  return Array.isArray(rs) ? rs : [];
+  try {
+    const { wasm } = await backend.compilePlan(policy);
+    const mod = await backend.loadPolicyModule(wasm, { strict: false });
+    await mod.setData(data);
+    const entry = policy.plans?.plans?.[0]?.name;
+    const rs =
+      inputText !== undefined && mod.evaluateText
+        ? await mod.evaluateText(inputText, entry)
+        : await mod.evaluate(inputText === undefined ? undefined : JSON.parse(inputText), entry);
+    return Array.isArray(rs) ? rs : [];
+  } catch (err) {
+    // The runtime's own message (`var assignment conflict`, …) is often in the cause chain.
+    throw Object.assign(new Error(causeChain(err)), { regoCode: 'wasm_error', cause: err });
+  }
+}
+
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, i = 0; e !== undefined && i < 5; i++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(': ');
 }

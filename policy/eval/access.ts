@@ -27,3 +27,19 @@ export function length(source: Value): number | undefined {
   if (source instanceof ObjectValue || source instanceof SetValue) return source.size;
   return undefined;
 }
+
+/**
+ * What ScanStmt iterates: arrays by index (`keys` null), objects by key in OPA's sorted order, sets by
+ * element (key and value alike); undefined for scalars, which scan nothing.
+ */
+export function scanEntries(
+  source: Value,
+): { keys: readonly Value[] | null; values: readonly Value[] } | undefined {
+  if (Array.isArray(source)) return { keys: null, values: source };
+  if (source instanceof ObjectValue) return { keys: source.keys(), values: source.values() };
+  if (source instanceof SetValue) {
+    const items = source.items();
+    return { keys: items, values: items };
+  }
+  return undefined;
+}

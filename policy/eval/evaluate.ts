@@ -31,6 +31,8 @@ export function evaluatePlan(policy: Policy, opts: EvaluateOptions = {}): Result
       strict,
       ...(opts.now ? { clock: opts.now } : {}),
       ...(opts.print ? { print: opts.print } : {}),
+      ...(opts.network ? { network: opts.network } : {}),
+      ...(opts.parseModule ? { parseModule: opts.parseModule } : {}),
     });
   const interpreter = new Interpreter({
     program,

@@ -6,10 +6,12 @@
 import type { BuiltinContext } from '../builtins/index.js';
 import type { Block, Operand, Stmt } from '../ir/ir.js';
 import { equal, type HashKey, hashKey, ObjectValue, SetValue, type Value } from '../value/index.js';
-import { dot, length } from './access.js';
+import { dot, length, scanEntries } from './access.js';
+import { callBuiltin } from './builtin-call.js';
 import { type EvalLocation, RegoEvalError } from './errors.js';
 import type { BuiltinResolver, EvalBuiltin, EvalTracer } from './options.js';
 import type { PreparedFunc, PreparedPlan, Program } from './program.js';
+import { stmtOperands } from './trace-operands.js';
 import { mergeObjects, upsert } from './with-upsert.js';
 
 type Frame = (Value | undefined)[];
@@ -322,36 +324,19 @@ export class Interpreter {
       s.stmt.a.value === prev.stmt.result &&
       s.stmt.b.type === 'bool'
     ) {
-      tracer.fail?.(s, this.#depth, this.#operands(prev, f), prev.stmt.func);
+      tracer.fail?.(
+        s,
+        this.#depth,
+        stmtOperands(prev, (o) => this.#op(o, f), f, this.#program),
+        prev.stmt.func,
+      );
       return;
     }
-    tracer.fail?.(s, this.#depth, this.#operands(s, f));
-  }
-
-  /** The values a statement looked at, for tracers explaining why it was undefined. */
-  #operands(s: Stmt, f: Frame): (Value | undefined)[] {
-    switch (s.type) {
-      case 'EqualStmt':
-      case 'NotEqualStmt':
-        return [this.#op(s.stmt.a, f), this.#op(s.stmt.b, f)];
-      case 'DotStmt':
-        return [this.#op(s.stmt.source, f), this.#op(s.stmt.key, f)];
-      case 'CallStmt': {
-        const args = (s.stmt.args ?? []).map((a) => this.#op(a, f));
-        // Plan functions take (input, data, …): the documents themselves are noise in an explanation.
-        return this.#program.funcs.has(s.stmt.func) ? args.slice(2) : args;
-      }
-      case 'IsDefinedStmt':
-      case 'IsUndefinedStmt':
-        return [f[s.stmt.source]];
-      case 'IsArrayStmt':
-      case 'IsObjectStmt':
-      case 'IsSetStmt':
-      case 'LenStmt':
-        return [this.#op(s.stmt.source, f)];
-      default:
-        return [];
-    }
+    tracer.fail?.(
+      s,
+      this.#depth,
+      stmtOperands(s, (o) => this.#op(o, f), f, this.#program),
+    );
   }
 
   #conflict(s: Stmt): RegoEvalError {
@@ -363,31 +348,15 @@ export class Interpreter {
 
   #scan(s: Extract<Stmt, { type: 'ScanStmt' }>, f: Frame): number {
     const src = f[s.stmt.source];
+    const entries = src === undefined ? undefined : scanEntries(src);
+    if (!entries) return DONE;
     const { key, value, block } = s.stmt;
-    if (Array.isArray(src)) {
-      for (let i = 0; i < src.length; i++) {
-        f[key] = i;
-        f[value] = src[i];
-        const r = this.#block(block, f);
-        if (r === DONE || r === 0) continue;
-        return r === RETURN ? RETURN : r === 1 ? DONE : r - 2;
-      }
-      return DONE;
-    }
-    let keys: readonly Value[];
-    let values: readonly Value[];
-    if (src instanceof ObjectValue) {
-      keys = src.keys();
-      values = src.values();
-    } else if (src instanceof SetValue) {
-      keys = values = src.items();
-    } else {
-      return DONE;
-    }
-    for (let i = 0; i < keys.length; i++) {
-      f[key] = keys[i];
+    const { keys, values } = entries;
+    for (let i = 0; i < values.length; i++) {
+      f[key] = keys === null ? i : keys[i];
       f[value] = values[i];
       const r = this.#block(block, f);
+      // Undefined or BreakStmt{0} in the body: next element. BreakStmt{1}: end the scan, carry on after it.
       if (r === DONE || r === 0) continue;
       return r === RETURN ? RETURN : r === 1 ? DONE : r - 2;
     }
@@ -455,17 +424,6 @@ export class Interpreter {
       if (!def) throw new RegoEvalError('eval_internal_error', `unknown function ${name}`, this.#location(s));
       this.#resolved.set(name, def);
     }
-    try {
-      return def.impl(args, this.#ctx);
-    } catch (err) {
-      const e = err as { code?: unknown; regoCode?: unknown; halt?: unknown; message?: unknown };
-      if (e?.code === 'ERR_POLICY_EVAL') throw err;
-      const isBuiltinError = e?.code === 'ERR_POLICY_BUILTIN';
-      if (isBuiltinError && !e.halt && !this.#strict) return undefined;
-      const code =
-        isBuiltinError && e.regoCode === 'eval_type_error' ? 'eval_type_error' : 'eval_builtin_error';
-      const message = err instanceof Error ? err.message : String(err);
-      throw new RegoEvalError(code, message, this.#location(s), { cause: err });
-    }
+    return callBuiltin(def, args, this.#ctx, this.#strict, () => this.#location(s));
   }
 }

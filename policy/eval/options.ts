@@ -52,4 +52,11 @@ export interface EvaluateOptions {
   /** Where `print()` output goes; defaults to stderr. */
   print?: ((line: string) => void) | undefined;
   tracer?: EvalTracer | undefined;
+  /**
+   * Whether network builtins (`http.send`, `net.lookup_ip_addr`) may reach the network. Default `deny`
+   * (fail closed, as in the proxy); authoring tools (`policy eval`, `policy test`) allow it, as `opa` does.
+   */
+  network?: 'allow' | 'deny' | undefined;
+  /** `rego.parse_module`'s parser (module text → OPA's AST as a value), supplied by the front end. */
+  parseModule?: ((filename: string, source: string) => Value) | undefined;
 }

@@ -79,6 +79,7 @@ export function runPolicyTests(loaded: LoadedPolicy, opts: RunTestsOptions = {})
         data: loaded.data,
         tracer: collector,
         print: opts.print,
+        network: 'allow',
       });
       const durationNs = Number(clock() - start);
       const value = rs[0]?.get('result');
