@@ -225,7 +225,10 @@ class Parser {
       if (this.isOp('.') && this.adjacent()) {
         this.next();
         const n = this.tok;
-        if (n.kind !== 'ident') this.fail(`expected name after "." in ${what} path`);
+        if (n.kind !== 'ident')
+          this.fail(
+            `unexpected ${n.kind === 'eof' ? 'eof' : `"${n.text}"`} token: expected ident (a name after "." in the ${what} path)`,
+          );
         this.next();
         terms.push({ type: 'string', value: n.text, loc: n.loc });
       } else if (this.isOp('[') && this.adjacent()) {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseModule, parseQuery } from '../../../policy/ast/index.js';
+import { parseModule, parseModuleToOpaJson, parseQuery } from '../../../policy/ast/index.js';
 import { suiteCases } from './suite.js';
 
 describe('parseModule', () => {
@@ -177,5 +177,26 @@ describe('parser never crashes', () => {
       }
     }
     assert.ok(n > 1000);
+  });
+});
+
+describe('parseModuleToOpaJson', () => {
+  it("renders OPA's AST JSON for rego.parse_module", () => {
+    const r = parseModuleToOpaJson('x.rego', 'package foo.bar\n\nimport data.a\n\np if { a = true }\n');
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    const json = r.json as {
+      package: { path: { value: string }[] };
+      imports: unknown[];
+      rules: { head: { name: string } }[];
+    };
+    assert.equal(json.package.path[1]?.value, 'foo');
+    assert.equal(json.imports.length, 1);
+    assert.equal(json.rules[0]?.head.name, 'p');
+  });
+  it('reports parse errors as OPA words them', () => {
+    const r = parseModuleToOpaJson('x.rego', 'package foo.');
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.match(r.errors[0]!.message, /^unexpected eof token: expected ident/);
   });
 });
