@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { ExitCode } from '../../lib/errors.js';
 import { PACKAGE_ROOT } from '../../lib/package-info.js';
 import { PolicyError } from '../errors.js';
 
@@ -30,13 +31,17 @@ export function loadExceptions(path: string | URL): ConformanceException[] {
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new PolicyError('ERR_POLICY_CONFORMANCE', `cannot read exceptions file ${String(path)}`, { cause });
+    throw new PolicyError('ERR_POLICY_CONFORMANCE', `cannot read exceptions file ${String(path)}`, {
+      cause,
+      exitCode: ExitCode.usage,
+    });
   }
   const parsed = FileSchema.safeParse(doc ?? {});
   if (!parsed.success) {
     throw new PolicyError(
       'ERR_POLICY_CONFORMANCE',
       `invalid exceptions file ${String(path)}:\n${z.prettifyError(parsed.error)}`,
+      { exitCode: ExitCode.usage },
     );
   }
   return parsed.data.exceptions;

@@ -48,7 +48,13 @@ async function main(): Promise<number> {
     resolve(positionals[0] ?? join(PACKAGE_ROOT, '..', 'shared', 'opa-conformance')),
   );
   const plansRoot = values.plans === undefined ? undefined : resolveSuiteDir(resolve(values.plans));
-  const exceptions = loadExceptions(values.exceptions ?? EXCEPTIONS_PATH);
+  let exceptions: ReturnType<typeof loadExceptions>;
+  try {
+    exceptions = loadExceptions(values.exceptions ?? EXCEPTIONS_PATH);
+  } catch (err) {
+    process.stderr.write(`conformance: ${(err as Error).message}\n`);
+    return 2;
+  }
   const verbose = values.verbose === true;
   const report = await runConformance({
     root,
