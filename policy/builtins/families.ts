@@ -11,6 +11,7 @@ import { cryptoBuiltins } from './crypto.js';
 import { encodingBuiltins } from './encoding.js';
 import { globBuiltins } from './glob.js';
 import { graphBuiltins } from './graph.js';
+import { graphqlBuiltins } from './graphql.js';
 import { httpBuiltins } from './http-send.js';
 import type { ImplTable } from './impl-types.js';
 import { jsonPathBuiltins } from './json-paths.js';
@@ -47,6 +48,7 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   encoding: encodingBuiltins,
   glob: globBuiltins,
   graph: graphBuiltins,
+  graphql: graphqlBuiltins,
   'http-send': httpBuiltins,
   'json-paths': jsonPathBuiltins,
   'json-schema': jsonSchemaBuiltins,
