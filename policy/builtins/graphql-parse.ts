@@ -91,8 +91,13 @@ function parseDocument(text: string): DocumentNode {
     return parse(text, { noLocation: false, allowLegacyFragmentVariables: true });
   } catch (err) {
     if (err instanceof GraphQLError) throw syntaxFailure(err, text);
-    throw err;
+    throw tooDeep(err);
   }
+}
+
+/** graphql-js recurses per nesting level: a hostile document can exhaust the stack; refuse it cleanly. */
+export function tooDeep(err: unknown): unknown {
+  return err instanceof RangeError ? new GqlFailure('GraphQL document is nested too deeply') : err;
 }
 
 /** The first token of a definition, as gqlparser reports an out-of-place one (`Unexpected Name "type"`). */
@@ -174,7 +179,12 @@ const CONVERSION = 'Error in gqlparser SchemaDocument to Schema conversion';
 
 /** Validates a query against a schema with the specified rules; the first error in OPA's wording. */
 export function validateQuery(schema: GraphQLSchema, query: DocumentNode): void {
-  const errs = validate(schema, query);
+  let errs: readonly GraphQLError[];
+  try {
+    errs = validate(schema, query);
+  } catch (err) {
+    throw tooDeep(err);
+  }
   const first = errs[0];
   if (first !== undefined) throw fromGraphQLError(first, first.message.replace(/\.$/, ''));
 }

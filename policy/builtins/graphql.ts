@@ -5,7 +5,7 @@
  */
 import type { DocumentNode } from 'graphql';
 import { fromJS, ObjectValue, toJS, type Value } from '../value/index.js';
-import { operandError } from './builtin-error.js';
+import { BuiltinError, operandError } from './builtin-error.js';
 import { queryDocumentJson, schemaDocumentJson } from './graphql-ast.js';
 import { queryFromJson, schemaFromJson } from './graphql-from-json.js';
 import {
@@ -14,6 +14,7 @@ import {
   GqlFailure,
   parseQuery,
   parseSchema,
+  tooDeep,
   validateQuery,
 } from './graphql-parse.js';
 import type { ImplTable } from './impl-types.js';
@@ -51,7 +52,7 @@ function orElse<T>(f: () => T, fallback: T): T {
   try {
     return f();
   } catch (err) {
-    if (err instanceof GqlFailure || (err as { regoCode?: string }).regoCode !== undefined) return fallback;
+    if (tooDeep(err) instanceof GqlFailure || err instanceof BuiltinError) return fallback;
     throw err;
   }
 }
@@ -60,7 +61,7 @@ function failing<T>(f: () => T): T {
   try {
     return f();
   } catch (err) {
-    return asBuiltinError(err);
+    return asBuiltinError(tooDeep(err));
   }
 }
 

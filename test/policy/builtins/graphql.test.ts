@@ -26,6 +26,8 @@ const userAst = {
     },
   ],
 };
+/** Nesting far past the JS stack: graphql-js's recursive descent overflows. */
+const DEEP = `{ f(a: ${'['.repeat(100_000)}${']'.repeat(100_000)}) }`;
 const QUERY = 'query Q($id: ID!) { user(id: $id) { n: name } }';
 
 test('graphql.parse_query', () => {
@@ -95,6 +97,14 @@ test('graphql.parse_query', () => {
       },
     },
     {
+      note: 'a document too deep for the parser is a clean error',
+      args: [DEEP],
+      error: {
+        code: 'eval_builtin_error',
+        message: 'graphql.parse_query: GraphQL document is nested too deeply',
+      },
+    },
+    {
       note: 'non-string operand',
       args: [1],
       error: {
@@ -155,6 +165,7 @@ test('graphql validation', () => {
     { note: 'unknown field', args: ['{ user(id: 1) { age } }', SCHEMA], want: false },
     { note: 'query as AST object', args: [userAst, SCHEMA], want: true },
     { note: 'wrong operand type is false, not an error', args: [1, SCHEMA], want: false },
+    { note: 'a document too deep for the parser is invalid, not a crash', args: [DEEP, SCHEMA], want: false },
   ]);
   runTable('graphql.schema_is_valid', [
     { note: 'no query root is accepted, as gqlparser does', args: ['type A { b: Int }'], want: true },
