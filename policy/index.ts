@@ -20,3 +20,18 @@ export {
 export { formatSource } from './format/index.js';
 export * from './eval/index.js';
 export * from './test-runner/index.js';
+
+export {
+  buildPolicyBundle,
+  type CompilePlanResult,
+  compilePlan,
+  type LoadedBundle,
+  type LoadOptions,
+  loadPolicyBundle,
+  loadPolicyModule,
+  type PolicyModule,
+  readBundle,
+  signingKeyFrom,
+  verificationKeyFrom,
+  verifyBundle,
+} from './wasm/index.js';

@@ -7,8 +7,10 @@ import type { Command } from 'commander';
 import { runAction } from '../../lib/cli.js';
 import { FileMode, writeFileDurable } from '../../lib/durable-write.js';
 import { PolicyError } from '../errors.js';
-import { buildPolicyBundle, signingKeyFrom } from '../wasm/index.js';
 import { policyGroup } from './check.js';
+
+/** The Wasm backend loads binaryen (a large module): only when this command runs, not for every CLI start. */
+const wasmBackend = () => import('../wasm/index.js');
 
 interface BuildFlags {
   entrypoint: string[];
@@ -35,6 +37,7 @@ async function readKey(path: string, flags: BuildFlags) {
       },
     );
   }
+  const { signingKeyFrom } = await wasmBackend();
   return signingKeyFrom(text, { alg: flags.signingAlg, keyid: flags.signingKeyId });
 }
 
@@ -69,6 +72,7 @@ Examples:
     .action(
       runAction<BuildFlags, [string[]]>(async (ctx, flags, paths) => {
         const signingKey = flags.signingKey ? await readKey(flags.signingKey, flags) : undefined;
+        const { buildPolicyBundle } = await wasmBackend();
         const r = await buildPolicyBundle({
           paths,
           entrypoints: flags.entrypoint,

@@ -7,8 +7,10 @@ import type { Command } from 'commander';
 import { runAction } from '../../lib/cli.js';
 import { ExitCode } from '../../lib/errors.js';
 import { PolicyError } from '../errors.js';
-import { loadPolicyModule, readBundleFile, verificationKeyFrom, verifyBundle } from '../wasm/index.js';
 import { policyGroup } from './check.js';
+
+/** The Wasm backend loads binaryen (a large module): only when this command runs, not for every CLI start. */
+const wasmBackend = () => import('../wasm/index.js');
 
 interface VerifyFlags {
   verificationKey: string;
@@ -41,6 +43,7 @@ Examples:
             { cause: err, exitCode: 2 },
           );
         }
+        const { loadPolicyModule, readBundleFile, verificationKeyFrom, verifyBundle } = await wasmBackend();
         const key = verificationKeyFrom(keyText, { alg: flags.alg });
         const bundle = await readBundleFile(path);
         const verified = await verifyBundle(bundle, key);

@@ -40,8 +40,8 @@ export const T_BOOLEAN = 2;
 export const T_NUMBER = 3;
 export const T_STRING = 4;
 export const T_ARRAY = 5;
-export const T_OBJECT = 6;
-export const T_SET = 7;
+export const T_SET = 6;
+export const T_OBJECT = 7;
 export const N_INT = 1;
 export const N_REF = 3;
 

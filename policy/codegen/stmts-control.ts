@@ -102,13 +102,18 @@ function lowerWith(c: FunctionContext, s: StmtBodies['WithStmt']): binaryen.Expr
       value,
     ]);
   }
+  // Like OPA: the with statement is undefined when its block is (a flag set at the block's end), and
+  // input/data and the rule memo are restored either way.
+  const done = c.scratch();
   return m.block(null, [
     m.local.set(saved, c.get(s.local)),
     ...prep,
     c.set(s.local, value),
     m.local.set(memo, c.rt('rt_memo_push', [])),
-    c.linker.lowerBlock(c, s.block),
+    m.local.set(done, m.i32.const(0)),
+    withFlagAtEnd(c, c.linker.lowerBlock(c, s.block), done),
     c.set(s.local, m.local.get(saved, I32)),
     c.rtVoid('rt_memo_pop', [m.local.get(memo, I32)]),
+    c.undefinedIf(m.i32.eqz(m.local.get(done, I32))),
   ]);
 }

@@ -3,7 +3,7 @@
  * Wasm module. Wasm layer.
  */
 import { z } from 'zod';
-import { type CompileOptions, compileToWasm } from '../codegen/index.js';
+import type { CompileOptions } from '../codegen/index.js';
 import { PolicyError } from '../errors.js';
 import type { Policy } from '../ir/ir.js';
 
@@ -68,6 +68,8 @@ export interface CompilePlanResult {
 /** Compile a plan (OPA's `opa build -t plan` output or Palisade's planner's) to a validated, optimised module. */
 export async function compilePlan(policy: Policy, options: CompileOptions = {}): Promise<CompilePlanResult> {
   parsePlan(policy);
+  // binaryen is large: load it with the first compilation, not with every importer of the policy package
+  const { compileToWasm } = await import('../codegen/index.js');
   try {
     return compileToWasm(policy, options);
   } catch (err) {

@@ -3,7 +3,8 @@
  * SDK with Palisade's host builtins, and evaluate it with a clear error type. Wasm layer.
  */
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import { STRICT_GLOBAL } from '../codegen/index.js';
+// abi.ts only: the codegen index would load binaryen, which a loader never needs
+import { STRICT_GLOBAL } from '../codegen/abi.js';
 import { PolicyError } from '../errors.js';
 import {
   type HostBuiltin,
@@ -44,6 +45,8 @@ export interface PolicyModule {
    */
   evaluateText(input: string, entrypoint?: string | number): unknown;
   readonly entrypoints: Record<string, number>;
+  /** Current size of the module's linear memory in bytes (flat in steady state: each evaluation resets the heap). */
+  memoryBytes(): number;
   /** Builtins the module calls on the host. */
   readonly hostBuiltins: readonly string[];
 }
@@ -114,6 +117,7 @@ export async function loadPolicyModule(wasm: Uint8Array, options: LoadOptions = 
   return {
     entrypoints: policy.entrypoints,
     hostBuiltins,
+    memoryBytes: () => policy.mem.buffer.byteLength,
     setData(data) {
       try {
         policy.setData(data);

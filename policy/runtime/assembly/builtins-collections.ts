@@ -1,8 +1,8 @@
 // @module Native object and array builtins: object.get, object.keys, array.concat, array.slice. Runtime layer.
-import { obj_get, set_add, value_get } from './collections';
+import { iter_key, iter_len, iter_val, obj_get, set_add, value_get } from './collections';
 import { i64_out, num_as_i64 } from './number';
 import { type_error } from './types';
-import { T_ARRAY, T_NUMBER, T_OBJECT, arr_append, arr_get, coll_len, obj_key, rt_array, rt_set, vtype } from './value';
+import { T_ARRAY, T_NUMBER, T_OBJECT, T_SET, arr_append, arr_get, coll_len, obj_key, rt_array, rt_set, vtype } from './value';
 
 export function bi_object__get(o: usize, key: usize, dflt: usize): usize {
   if (vtype(o) != T_OBJECT) return type_error('object.get', 1, 'object', o);
@@ -50,3 +50,27 @@ export function bi_array__slice(a: usize, start: usize, stop: usize): usize {
   return out;
 }
 
+
+function walk_into(out: usize, path: usize, v: usize): void {
+  const pair = rt_array(2);
+  arr_append(pair, path);
+  arr_append(pair, v);
+  arr_append(out, pair);
+  const t = vtype(v);
+  if (t != T_ARRAY && t != T_OBJECT && t != T_SET) return;
+  const n = iter_len(v);
+  const depth = coll_len(path);
+  for (let i: u32 = 0; i < n; i++) {
+    const child = rt_array(<i32>(depth + 1));
+    for (let k: u32 = 0; k < depth; k++) arr_append(child, arr_get(path, k));
+    arr_append(child, iter_key(v, i));
+    walk_into(out, child, iter_val(v, i));
+  }
+}
+
+/** `walk(x)`: every [path, value] pair of x, the root first, children in iteration order (set paths hold elements). */
+export function bi_walk(x: usize): usize {
+  const out = rt_array(0);
+  walk_into(out, rt_array(0), x);
+  return out;
+}

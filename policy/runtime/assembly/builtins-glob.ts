@@ -104,11 +104,11 @@ export function bi_glob__match(pattern: usize, delims: usize, match: usize): usi
   if (vtype(pattern) != T_STRING) return type_error('glob.match', 1, 'string', pattern);
   if (vtype(match) != T_STRING) return type_error('glob.match', 3, 'string', match);
   memory.fill(DTAB, 0, 256);
-  if (vtype(delims) == T_NULL) store<u8>(DTAB + 0x2e, 1);
-  else {
+  // null means no delimiters; an empty list means the default "." (as OPA's glob.match)
+  if (vtype(delims) != T_NULL) {
     if (vtype(delims) != T_ARRAY) return type_error('glob.match', 2, 'array[string]', delims);
     const n = iter_len(delims);
-    // an empty list means no delimiters (only null means the default ".")
+    if (n == 0) store<u8>(DTAB + 0x2e, 1);
     for (let i: u32 = 0; i < n; i++) {
       const d = iter_val(delims, i);
       if (vtype(d) != T_STRING) return type_error('glob.match', 2, 'array[string]', delims);

@@ -175,6 +175,16 @@ function parse_value(): usize {
   return fail();
 }
 
+/** Rego allows a trailing comma: consume `close` if it comes next. */
+function closes(close: u8): bool {
+  ws();
+  if (p < end && load<u8>(p) == close) {
+    p++;
+    return true;
+  }
+  return false;
+}
+
 function parse_array(): usize {
   p++;
   const a = rt_array(0);
@@ -192,6 +202,7 @@ function parse_array(): usize {
     const c = load<u8>(p++);
     if (c == 0x5d) return a;
     if (c != 0x2c) return fail();
+    if (rego && closes(0x5d)) return a;
   }
   return 0;
 }
@@ -222,6 +233,7 @@ function parse_object(): usize {
     const c = load<u8>(p++);
     if (c == 0x7d) return o;
     if (c != 0x2c) return fail();
+    if (rego && closes(0x7d)) return o;
     ws();
     key = rego ? parse_value() : p < end && load<u8>(p) == 0x22 ? parse_string() : fail();
     if (failed) return 0;
@@ -238,6 +250,7 @@ function parse_set_rest(first: usize): usize {
     const c = load<u8>(p++);
     if (c == 0x7d) return s;
     if (c != 0x2c) return fail();
+    if (closes(0x7d)) return s;
     const v = parse_value();
     if (failed) return 0;
     set_add(s, v);

@@ -1,6 +1,6 @@
 // @module The runtime's value layout: constructors and accessors over raw linear memory. Runtime layer.
 // Every value is a pointer to a small header; type tags follow OPA's sort order (null < boolean < number <
-// string < array < object < set), so comparing tags orders values of different types.
+// string < array < set < object), so comparing tags orders values of different types.
 //   null    [u8 type]
 //   boolean [u8 type][u32 @4 0|1]
 //   number  [u8 type][u8 repr @1][u32 len @4][i64 | f64 | text ptr @8]      16 bytes
@@ -15,8 +15,8 @@ export const T_BOOLEAN: u8 = 2;
 export const T_NUMBER: u8 = 3;
 export const T_STRING: u8 = 4;
 export const T_ARRAY: u8 = 5;
-export const T_OBJECT: u8 = 6;
-export const T_SET: u8 = 7;
+export const T_SET: u8 = 6;
+export const T_OBJECT: u8 = 7;
 
 export const N_INT: u8 = 1;
 export const N_FLOAT: u8 = 2;
