@@ -6,10 +6,10 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from '../audit/cli/index.js';
 import { registerCitadelCommands } from '../citadel/cli/index.js';
 import { addGlobalOptions, reportError } from '../lib/cli.js';
-import { ExitCode, PalisadeError } from '../lib/errors.js';
+import { ExitCode } from '../lib/errors.js';
 import { PACKAGE_VERSION } from '../lib/package-info.js';
 import { registerPolicyCommands } from '../policy/cli/index.js';
-import { registerSidecarCommands } from '../sidecar/cli/index.js';
+import { registerSidecarCommands, registerUpCommand } from '../sidecar/cli/index.js';
 
 const program = new Command('palisade')
   .description('Palisade: a zero-trust service mesh — SPIFFE identities, mutual TLS, Rego policy in-proxy.')
@@ -25,21 +25,12 @@ Exit codes: 0 success, 1 the operation ran and failed, 2 usage or configuration 
 Environment: PALISADE_HOME (state directory), PALISADE_LOG_LEVEL, PALISADE_DEBUG=1 (stack traces).`,
 );
 
-// Each component registers its own group; a group whose component has not landed is simply absent,
-// except `up` (what `npm start` runs), which says plainly why it cannot run yet.
+// Each component registers its own group.
 registerCitadelCommands(program);
 registerPolicyCommands(program);
 registerSidecarCommands(program);
 registerAuditCommands(program);
-program
-  .command('up')
-  .description('run a local demo mesh (not available yet: needs the sidecar)')
-  .action(() => {
-    throw new PalisadeError(
-      'ERR_NOT_AVAILABLE',
-      'palisade up is not available yet: it needs the sidecar, which has not landed (see README "Status")',
-    );
-  });
+registerUpCommand(program);
 
 try {
   await program.parseAsync(process.argv);
