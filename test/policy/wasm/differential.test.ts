@@ -125,6 +125,4 @@ const KNOWN = new Map<string, string>([
     'globmatch/glob match single without default delimiter',
     'under investigation: OPA treats null and [] delimiters differently',
   ],
-  ['globmatch/glob match single without default delimiter, glob non-empty', 'as above'],
-  ['globmatch/glob no match single with default delimiter', 'as above'],
 ]);
