@@ -2,9 +2,7 @@
  * @module Public API of the policy package: Rego front end, plan IR, evaluator, Wasm backend.
  * Re-exports only; each part adds its own exports here.
  */
-export * from './errors.js';
-export * from './ir/ir.js';
-export * from './value/index.js';
+
 export * from './builtins/index.js';
 export {
   type CompiledPolicy,
@@ -17,9 +15,12 @@ export {
   type RegoErrorCode,
   type SourceFile,
 } from './compile/index.js';
-export { formatSource } from './format/index.js';
+export * from './errors.js';
 export * from './eval/index.js';
+export { formatSource } from './format/index.js';
+export * from './ir/ir.js';
 export * from './test-runner/index.js';
+export * from './value/index.js';
 
 export {
   buildPolicyBundle,

@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import { PACKAGE_ROOT } from '../lib/package-info.js';
 
 const SOURCE_DIRS = ['lib', 'bin', 'citadel', 'policy', 'sidecar', 'audit'];
-const CODE = /['"`](ERR_[A-Z0-9_]+)['"`]/g;
+// Palisade's own namespaces; Node's codes (ERR_HTTP_REQUEST_TIMEOUT, …) are matched in places but are not ours.
+const CODE = /['"`](ERR_(?:USAGE|INTERNAL|CONFIG|CITADEL|POLICY|SIDECAR|AUDIT|QUOTA)(?:_[A-Z0-9_]*)?)['"`]/g;
 
 function sourceFiles(dir: string): string[] {
   let entries: string[];
