@@ -200,7 +200,8 @@ describe('HTTP/2', () => {
 describe('policy that never returns', () => {
   test('times out to a denial, the worker is replaced, and later requests are decided', async (t) => {
     const evaluator = await WorkerEvaluator.start({
-      moduleUrl: new URL('./fixtures/hanging-policy.ts', import.meta.url).href.replace(/\.js$/, '.ts'),
+      // The fixture has this file's extension: .ts under tsx, .js when compiled.
+      moduleUrl: new URL(`./fixtures/hanging-policy${import.meta.url.slice(-3)}`, import.meta.url).href,
       options: {},
       timeoutMs: 300,
     });
