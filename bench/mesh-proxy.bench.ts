@@ -2,7 +2,8 @@
  * @module `npm run bench:mesh`: one echo server measured directly, through an nginx mutual-TLS proxy pair,
  * and through a Palisade sidecar pair (mutual TLS + the shipped Wasm authorization policy + audit log).
  * Prints req/s and p50/p99 under wrk, p50/p99 at a fixed 2,000 req/s, ratios, and each sidecar's peak RSS.
- * Env: DURATION (s, default 10), CONNECTIONS (default 50), RATE (default 2000), AUDIT=0 (no decision log).
+ * Env: DURATION (s, default 10), CONNECTIONS (default 50), RATE (default 2000), AUDIT=0 (no decision log),
+ * SIDECAR_NODE_ARGS (extra Node flags for both sidecars, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const RATE = Number(process.env.RATE ?? 2000);
 const PATH = '/api/orders/42';
+const SIDECAR_NODE_ARGS = (process.env.SIDECAR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const CLI = fileURLToPath(new URL('../bin/palisade.js', import.meta.url));
 const POLICIES = fileURLToPath(new URL('../../policies/', import.meta.url));
 const ECHO = `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'text/plain'});s.end('hello')})}).listen(+process.argv[1],'127.0.0.1')`;
@@ -194,6 +196,7 @@ http { access_log off;
     await writeFile(join(dir, 'server.yaml'), stringify(server));
     await writeFile(join(dir, 'client.yaml'), stringify(client));
     const palServer = start(process.execPath, [
+      ...SIDECAR_NODE_ARGS,
       CLI,
       '--log-level',
       'warn',
@@ -203,6 +206,7 @@ http { access_log off;
       join(dir, 'server.yaml'),
     ]);
     const palClient = start(process.execPath, [
+      ...SIDECAR_NODE_ARGS,
       CLI,
       '--log-level',
       'warn',

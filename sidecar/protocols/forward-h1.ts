@@ -1,29 +1,45 @@
 /**
  * @module Forwards authorized requests to the local application over HTTP/1.1 keep-alive connections.
- * Protocols layer, hot path: one shared keep-alive agent per app, LIFO so warm sockets are reused, and
- * streaming in both directions (no buffering of bodies).
+ * Protocols layer, hot path. Uses undici's low-level `dispatch` (a pool of keep-alive connections to the
+ * app) rather than `http.request`: it costs about half the CPU per request (no ClientRequest/Agent
+ * machinery, no IncomingMessage stream), which is most of what the sidecar spends besides TLS. Bodies
+ * stream in both directions, with backpressure from the caller pausing the app's response.
  */
-import { Agent, request } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import { type Dispatcher, Pool } from 'undici';
+
 import type { AppForwarder, ForwardResult, InboundRequest, InboundResponse } from './forward.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forward.js';
 
 export interface H1ForwarderOptions {
   host: string;
   port: number;
-  /** Sockets kept to the app. */
+  /** Connections kept to the app. */
   maxSockets?: number;
-  /** Abort a request whose app answer has not started after this long. */
+  /** Abort a request whose app answer (headers, or the next body chunk) has not come after this long. */
   timeoutMs: number;
+}
+
+/**
+ * Whether the caller sent a request body: HTTP/1.1 frames one with content-length or transfer-encoding
+ * (RFC 9112 §6.3); an HTTP/2 request has none when its HEADERS frame ended the stream.
+ */
+function carriesBody(req: InboundRequest): boolean {
+  if (req.httpVersionMajor === 2) return !(req as Http2ServerRequest).stream.endAfterHeaders;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** HTTP/1.1 forwarder to `host:port`. */
 export function h1Forwarder(options: H1ForwarderOptions): AppForwarder {
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: options.maxSockets ?? 512,
-    maxFreeSockets: 256,
-    scheduling: 'lifo',
-    timeout: 60_000,
+  const origin = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  const pool = new Pool(origin, {
+    connections: options.maxSockets ?? 512,
+    pipelining: 1,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    connect: { noDelay: true },
   });
   return {
     forward(
@@ -34,45 +50,64 @@ export function h1Forwarder(options: H1ForwarderOptions): AppForwarder {
       done: (r: ForwardResult) => void,
     ) {
       let finished = false;
+      let status = 0;
+      let controller: Dispatcher.DispatchController | undefined;
       const finish = (r: ForwardResult) => {
         if (!finished) {
           finished = true;
           done(r);
         }
       };
-      const up = request(
-        {
-          host: options.host,
-          port: options.port,
-          method: req.method,
-          path: req.url,
-          headers: upstreamRequestHeaders(req.headers, xfcc, requestId),
-          agent,
-          timeout: options.timeoutMs,
-        },
-        (answer) => {
-          const status = answer.statusCode ?? 502;
-          res.writeHead(status, downstreamResponseHeaders(answer.headers, requestId));
-          answer.pipe(res as NodeJS.WritableStream);
-          answer.once('end', () => finish({ status }));
-          answer.once('error', () => {
-            res.destroy();
-            finish({ status });
-          });
-        },
-      );
-      up.once('timeout', () => up.destroy(new Error(`app did not answer within ${options.timeoutMs}ms`)));
-      up.once('error', (err) =>
-        finish({ status: 0, failure: `app ${options.host}:${options.port}: ${err.message}` }),
-      );
+      const headers = upstreamRequestHeaders(req.headers, xfcc, requestId);
+      // HTTP/2 callers name the host in `:authority`, which HTTP/1.1 carries as `host`.
+      if (headers.host === undefined) {
+        const authority = req.headers[':authority'];
+        if (typeof authority === 'string') headers.host = authority;
+      }
+      // Node's server already answered `Expect: 100-continue`; the app gets the body directly.
+      delete headers.expect;
+      const method = req.method ?? 'GET';
+      const body = carriesBody(req) ? (req as NodeJS.ReadableStream) : null;
       // If the caller goes away, stop the app request too.
       res.once('close', () => {
-        if (!finished) up.destroy();
+        if (!finished) controller?.abort(new Error('caller closed the connection'));
       });
-      (req as NodeJS.ReadableStream).pipe(up);
+      try {
+        pool.dispatch(
+          { path: req.url ?? '/', method, headers, body: body as Dispatcher.DispatchOptions['body'] },
+          {
+            onRequestStart(c) {
+              controller = c;
+            },
+            onResponseStart(c, statusCode, answer) {
+              if (statusCode < 200) return; // 1xx informational: the final answer follows
+              status = statusCode;
+              res.writeHead(statusCode, downstreamResponseHeaders(answer as IncomingHttpHeaders, requestId));
+              // Apply the caller's backpressure to the app's connection.
+              res.on('drain', () => c.resume());
+            },
+            onResponseData(c, chunk) {
+              if (!(res as NodeJS.WritableStream).write(chunk)) c.pause();
+            },
+            onResponseEnd() {
+              res.end();
+              finish({ status });
+            },
+            onResponseError(_c, err) {
+              if (status !== 0) {
+                // The answer had started: the caller sees a truncated response, not a made-up one.
+                res.destroy();
+                finish({ status });
+              } else finish({ status: 0, failure: `app ${options.host}:${options.port}: ${err.message}` });
+            },
+          },
+        );
+      } catch (err) {
+        finish({ status: 0, failure: `app ${options.host}:${options.port}: ${(err as Error).message}` });
+      }
     },
     async close() {
-      agent.destroy();
+      await pool.destroy();
     },
   };
 }

@@ -3,7 +3,7 @@
  * new material is validated first, then swapped in; listeners (`server.setSecureContext`) are told, and
  * established connections keep the context they were made with, so rotation never drops traffic.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, constants as cryptoConstants, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { TrustBundle } from '../../citadel/index.js';
 import { SidecarError } from '../errors.js';
@@ -149,6 +149,10 @@ export class TlsContextStore {
       ca: this.#material.bundlePem,
       minVersion,
       maxVersion: 'TLSv1.3',
+      // No session tickets: a resumed TLS session carries only the peer's leaf, not the chain citadel's
+      // validator needs, and every connection is then checked against the bundle in force *now* (a
+      // resumed session would outlive a bundle rotation that removed its issuer).
+      secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
     };
   }
 
