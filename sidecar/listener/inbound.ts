@@ -115,7 +115,12 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
       h2Socket = socket;
       h2srv?.emit('connection', socket);
       h2Socket = undefined;
-    } else h1?.emit('connection', socket);
+    } else if (h1) {
+      // Node's HTTP server starts its headers timeout when it is handed the connection, so a connection
+      // opened ahead of time (the client sidecar keeps a few warm) would be answered 408 while still idle.
+      // Hand it over on its first bytes; until then the idle timeout applies.
+      onFirstBytes(socket, limits.idle_timeout, () => h1.emit('connection', socket));
+    }
   };
 
   // --- mutual TLS ---
@@ -229,6 +234,18 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
       });
     },
   };
+}
+
+/** Call `fn` once `socket` has bytes to read; destroy it if none come within `idleMs`. */
+function onFirstBytes(socket: Socket, idleMs: number, fn: () => void): void {
+  if (socket.readableLength > 0) return fn();
+  socket.setTimeout(idleMs, () => socket.destroy());
+  const ready = () => {
+    socket.removeListener('readable', ready);
+    socket.setTimeout(0);
+    fn();
+  };
+  socket.on('readable', ready);
 }
 
 /** Close an HTTP/2 session whose peer resets more than `limit` streams in a second (rapid reset). */

@@ -93,6 +93,9 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
   let closed = false;
   const sockets = new Set<Socket>();
 
+  function retire(this: TLSSocket): void {
+    this.destroy();
+  }
   const refill = () => {
     while (!closed && pool.length + dialing < config.warm_connections) {
       dialing++;
@@ -109,6 +112,10 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
         };
         socket.once('close', drop);
         socket.once('error', drop);
+        // Nothing was asked on a warm connection, so anything arriving (an error answer from a server that
+        // gave up on it, or its close) means it is no longer usable: it must not reach an application.
+        socket.on('data', retire);
+        socket.once('end', retire);
         socket.setTimeout(deps.idleTimeoutMs, () => socket.destroy());
         pool.push(socket);
       });
@@ -124,6 +131,9 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
     if (alpn === warmAlpn) {
       const warm = pool.pop();
       if (warm !== undefined) {
+        warm.pause();
+        warm.removeListener('data', retire);
+        warm.removeListener('end', retire);
         warm.removeAllListeners('close');
         warm.removeAllListeners('error');
         warm.setTimeout(0);

@@ -132,6 +132,33 @@ describe('forwarding to the app', () => {
   });
 });
 
+describe('warm connections', () => {
+  test('a warm connection idle past the server headers timeout still carries a request', async (t) => {
+    const app = await startH1Echo(t);
+    const server = await sidecarFor(t, ORDERS, pki.orders, {
+      inbound: [{ port: 0, protocol: 'http', app: `127.0.0.1:${app.port}` }],
+      limits: { headers_timeout: '200ms' },
+    });
+    const client = await sidecarFor(t, WEB, pki.web, {
+      outbound: [
+        {
+          port: 0,
+          service: 'orders',
+          address: `127.0.0.1:${server.inbound[0]?.port}`,
+          identity: ORDERS,
+          warm_connections: 2,
+        },
+      ],
+    });
+    // Let the warm connections sit idle for several headers timeouts.
+    await new Promise((r) => setTimeout(r, 900));
+    for (let i = 0; i < 3; i++) {
+      const answer = await httpGet(client.outbound[0]?.port as number, '/api/orders');
+      assert.equal(answer.status, 200, `request ${i}: ${answer.body}`);
+    }
+  });
+});
+
 describe('inbound TLS sessions', () => {
   test('a client offering a session ticket gets a full handshake and is identified', async (t) => {
     const app = await startH1Echo(t);
