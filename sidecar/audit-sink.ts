@@ -20,10 +20,29 @@ export interface AuthzDecisionEvent {
   latency_us: number;
 }
 
+/** A request refused by a rate limit, in the audit log's `quota` event shape. */
+export interface QuotaDecisionEvent {
+  kind: 'quota';
+  request_id: string;
+  decision: 'deny';
+  /** Names the limit, its scope and why (`exceeded`, `unavailable`). */
+  reason: string;
+  source: AuthzDecisionEvent['source'];
+  destination: AuthzDecisionEvent['destination'];
+  request: AuthzDecisionEvent['request'];
+  /** The refusing limit. (Unusable limits are the policy's failure: an `authz` record with `error`.) */
+  quota: { name: string; limit: number; remaining: number; window_ms: number };
+  status: number;
+  latency_us: number;
+}
+
+/** Every event the proxy records. */
+export type SidecarDecisionEvent = AuthzDecisionEvent | QuotaDecisionEvent;
+
 /** What the proxy needs from an audit log. */
 export interface AuditSink {
   /** Non-blocking. */
-  record(event: AuthzDecisionEvent): void;
+  record(event: SidecarDecisionEvent): void;
   /** False when records cannot be written and the mode is `block`: the proxy then refuses with 503. */
   healthy(): boolean;
   /** Why the log is unhealthy, for the 503 body and `/ready`. */

@@ -8,6 +8,7 @@ import { auditConfigSchema } from '../audit/index.js';
 import { type LoadConfigOptions, loadConfigFile, validateConfig } from '../lib/config.js';
 import { parseDuration } from '../lib/duration.js';
 import { SidecarConfigError } from './errors.js';
+import { quotaConfigSchema } from './quota/config.js';
 
 /** Environment override prefix: `PALISADE_SIDECAR__ADMIN__PORT=15000`. */
 export const SIDECAR_ENV_PREFIX = 'PALISADE_SIDECAR__';
@@ -145,6 +146,8 @@ export const sidecarConfigSchema = z.strictObject({
   policy: policySchema.optional(),
   /** The decision log: audit/'s schema (directory, mode, checkpoints, rotation, masks). */
   audit: auditConfigSchema.optional(),
+  /** Rate limits the policy chooses and the sidecar enforces (docs/quota.md); absent: no quota. */
+  quota: quotaConfigSchema.optional(),
   admin: adminSchema.default({ port: 15000, bind: '127.0.0.1' }),
   limits: limitsSchema.default({
     max_header_bytes: 16_384,

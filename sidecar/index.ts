@@ -1,7 +1,12 @@
 /**
  * @module Public API of the sidecar: configuration, starting a sidecar, the policy seam and error types.
  */
-export type { AuditSink, AuthzDecisionEvent } from './audit-sink.js';
+export type {
+  AuditSink,
+  AuthzDecisionEvent,
+  QuotaDecisionEvent,
+  SidecarDecisionEvent,
+} from './audit-sink.js';
 export type { LoadedPolicy, PolicyEngine, PolicyEvaluator, RawDecision } from './authz/engine.js';
 export { staticEngine } from './authz/engine.js';
 export type { PolicyInput } from './authz/input.js';

@@ -7,28 +7,52 @@ import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 
 /** gRPC status codes the sidecar answers with. */
-export const GrpcStatus = { permissionDenied: 7, unavailable: 14, unauthenticated: 16 } as const;
+export const GrpcStatus = {
+  permissionDenied: 7,
+  resourceExhausted: 8,
+  unavailable: 14,
+  unauthenticated: 16,
+} as const;
 
 /** The outcome to put on the wire. */
 export interface Refusal {
   /** HTTP status for plain HTTP. */
-  readonly status: 403 | 502 | 503 | 504;
+  readonly status: 403 | 429 | 502 | 503 | 504;
   /** Short machine-readable error word. */
-  readonly error: 'forbidden' | 'bad_gateway' | 'unavailable' | 'gateway_timeout';
+  readonly error: 'forbidden' | 'too_many_requests' | 'bad_gateway' | 'unavailable' | 'gateway_timeout';
   readonly reason: string;
   readonly grpcStatus: number;
+  /** Extra response headers (quota: `retry-after`, `ratelimit-policy`, `ratelimit`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export function denied(reason: string): Refusal {
   return { status: 403, error: 'forbidden', reason, grpcStatus: GrpcStatus.permissionDenied };
 }
 
+/** Over a rate limit: 429 with `Retry-After` and RateLimit headers; gRPC RESOURCE_EXHAUSTED. */
+export function tooManyRequests(reason: string, headers: Readonly<Record<string, string>>): Refusal {
+  return {
+    status: 429,
+    error: 'too_many_requests',
+    reason,
+    grpcStatus: GrpcStatus.resourceExhausted,
+    headers,
+  };
+}
+
 export function badGateway(reason: string): Refusal {
   return { status: 502, error: 'bad_gateway', reason, grpcStatus: GrpcStatus.unavailable };
 }
 
-export function unavailable(reason: string): Refusal {
-  return { status: 503, error: 'unavailable', reason, grpcStatus: GrpcStatus.unavailable };
+export function unavailable(reason: string, headers?: Readonly<Record<string, string>>): Refusal {
+  return {
+    status: 503,
+    error: 'unavailable',
+    reason,
+    grpcStatus: GrpcStatus.unavailable,
+    ...(headers === undefined ? {} : { headers }),
+  };
 }
 
 export function gatewayTimeout(reason: string): Refusal {
@@ -67,6 +91,7 @@ export function respondRefusal(
         'content-type': 'application/grpc',
         'grpc-status': String(refusal.grpcStatus),
         'grpc-message': encodeGrpcMessage(refusal.reason),
+        ...refusal.headers,
         'x-request-id': requestId,
       },
       { endStream: true },
@@ -75,6 +100,7 @@ export function respondRefusal(
   }
   const body = JSON.stringify({ error: refusal.error, reason: refusal.reason, request_id: requestId });
   res.writeHead(refusal.status, {
+    ...refusal.headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,

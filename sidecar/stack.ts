@@ -21,6 +21,7 @@ import { h1Forwarder } from './protocols/forward-h1.js';
 import { h2cForwarder } from './protocols/forward-h2c.js';
 import { httpInboundHandler } from './protocols/http-inbound.js';
 import { tcpInboundHandler } from './protocols/tcp-inbound.js';
+import { createQuotaEnforcer, type QuotaEnforcer } from './quota/index.js';
 import { parsePeerId } from './tls/peer-identity.js';
 
 export interface SidecarOptions {
@@ -43,6 +44,8 @@ export interface RunningSidecar {
   readonly policy: PolicyEngine;
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
+  /** The quota enforcer, when `quota:` is configured. */
+  readonly quota: QuotaEnforcer | undefined;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,16 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
     closers.push(() => identity.close());
     const store = identity.store;
 
+    // One enforcer per process; it never waits for Redis (global limits follow on_unavailable until then).
+    const quota =
+      config.quota === undefined
+        ? undefined
+        : await createQuotaEnforcer(config.quota, {
+            metricsRegistry: metrics.registry,
+            logger: logger.child({ component: 'quota' }),
+          });
+    if (quota) closers.push(() => quota.close());
+
     let policy: PolicyEngine;
     let policyStore: PolicyStore | undefined;
     if (options.policyEngine) policy = options.policyEngine;
@@ -82,6 +95,7 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
         { ...config.policy, bundle: path(config.policy.bundle) },
         logger,
         metrics,
+        config.quota?.entrypoint,
       );
       await policyStore.start();
       closers.push(() => policyStore?.close() ?? Promise.resolve());
@@ -115,7 +129,15 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
         forwarder = cfg.app_protocol === 'h2c' ? h2cForwarder(app) : h1Forwarder(app);
         closers.push(() => forwarder?.close() ?? Promise.resolve());
       }
-      const common = { listener: label, inputContext: ctx, engine: policy, audit, metrics, now };
+      const common = {
+        listener: label,
+        inputContext: ctx,
+        engine: policy,
+        audit,
+        metrics,
+        now,
+        ...(quota ? { quota } : {}),
+      };
       const listener = await startInboundListener({
         config: cfg,
         limits: config.limits,
@@ -175,6 +197,7 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
           },
           policy: policyStore?.status ?? { revision: policy.current?.revision },
           audit: { location: audit.location, healthy: audit.healthy(), problem: audit.problem },
+          quota: quota === undefined ? undefined : { entrypoint: quota.config.entrypoint, ...quota.stats() },
           listeners: {
             inbound: inbound.map((l) => l.port),
             outbound: outbound.map((l) => l.port),
@@ -194,7 +217,7 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
       },
       'sidecar ready',
     );
-    return { inbound, outbound, admin, identity, policy, audit, metrics, close: closeAll };
+    return { inbound, outbound, admin, identity, policy, audit, metrics, quota, close: closeAll };
   } catch (err) {
     await closeAll();
     if ((err as { code?: string }).code?.startsWith('ERR_')) throw err;

@@ -11,6 +11,8 @@ export interface Permit {
   readonly allowed: true;
   readonly reason: string;
   readonly revision: string;
+  /** The quota entrypoint's raw value (validated by the quota stage), when quota is configured. */
+  readonly limits: unknown;
 }
 
 /** The verdict plus what is needed to account for it. */
@@ -72,7 +74,7 @@ function finish(
   const reason = typeof raw.reason === 'string' && raw.reason !== '' ? raw.reason : undefined;
   if (raw.allow === true) {
     done(
-      { allowed: true, reason: reason ?? 'allowed', revision },
+      { allowed: true, reason: reason ?? 'allowed', revision, limits: raw.limits },
       { revision, outcome: 'allow', evalMicros },
     );
     return;

@@ -10,6 +10,11 @@ export interface RawDecision {
   readonly allow: unknown;
   /** Value of the reason entrypoint, if the policy has one. */
   readonly reason: unknown;
+  /**
+   * Value of the quota entrypoint when quota is configured (`undefined` when the rule is undefined, which
+   * the quota stage treats as a broken policy); absent otherwise.
+   */
+  readonly limits?: unknown;
 }
 
 /** Evaluates one input. May answer synchronously (inline) or asynchronously (worker); may throw/reject. */

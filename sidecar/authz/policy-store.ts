@@ -41,8 +41,12 @@ export class PolicyStore implements PolicyEngine {
   #timer: NodeJS.Timeout | undefined;
   #loading: Promise<void> | undefined;
 
-  constructor(config: PolicyConfig, logger: Logger, metrics: SidecarMetrics) {
+  readonly #quotaEntrypoint: string | undefined;
+
+  /** `quotaEntrypoint`: when the sidecar enforces quota, the rule whose value is the request's limits. */
+  constructor(config: PolicyConfig, logger: Logger, metrics: SidecarMetrics, quotaEntrypoint?: string) {
     this.#config = config;
+    this.#quotaEntrypoint = quotaEntrypoint;
     this.#logger = logger;
     this.#metrics = metrics;
   }
@@ -124,6 +128,7 @@ export class PolicyStore implements PolicyEngine {
       data: bundle.data,
       allow: this.#config.entrypoints.allow,
       reason: this.#config.entrypoints.reason,
+      ...(this.#quotaEntrypoint === undefined ? {} : { quota: this.#quotaEntrypoint }),
     };
     let evaluator: PolicyEvaluator & { close?: () => Promise<void> };
     let entrypoints: readonly string[] = [this.#config.entrypoints.allow];

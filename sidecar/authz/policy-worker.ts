@@ -29,10 +29,10 @@ function listen(evaluator: PolicyEvaluator): void {
       const result = evaluator.evaluate(msg.input);
       if (result instanceof Promise) {
         result.then(
-          (r) => port.postMessage({ id: msg.id, allow: r.allow, reason: r.reason }),
+          (r) => port.postMessage({ id: msg.id, ...r }),
           (err: unknown) => port.postMessage({ id: msg.id, error: String((err as Error)?.message ?? err) }),
         );
-      } else port.postMessage({ id: msg.id, allow: result.allow, reason: result.reason });
+      } else port.postMessage({ id: msg.id, ...result });
     } catch (err) {
       port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
     }

@@ -25,7 +25,7 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-type Reply = { id: number; allow: unknown; reason: unknown } | { id: number; error: string };
+type Reply = ({ id: number } & RawDecision) | { id: number; error: string };
 
 // Compiled: ./policy-worker.js. From source under tsx, a worker's entry loads before tsx's hooks apply to
 // it, so boot through a data: URL that registers tsx and then imports the TypeScript entry.
@@ -119,7 +119,10 @@ export class WorkerEvaluator implements PolicyEvaluator {
     if (head === undefined || head.id !== reply.id) return; // reply from a call already timed out
     this.#queue.shift();
     if ('error' in reply) head.reject(new SidecarError('ERR_SIDECAR_POLICY_EVAL', reply.error));
-    else head.resolve({ allow: reply.allow, reason: reply.reason });
+    else {
+      const { id: _id, ...decision } = reply;
+      head.resolve(decision);
+    }
     if (this.#queue.length > 0) this.#armTimer();
     else if (this.#timer) clearTimeout(this.#timer);
   }

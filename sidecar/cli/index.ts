@@ -1,6 +1,6 @@
 /**
- * @module Registers the `sidecar` group (`run`, `up`, `demo-app`) and the top-level `up` on the `palisade`
- * program. CLI layer.
+ * @module Registers the `sidecar` group (`run`, `up`, `demo-app`, `decision-module`) and the top-level `up`
+ * on the `palisade` program. CLI layer.
  */
 
 import { dirname, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { runAction } from '../../lib/cli.js';
 import { ExitCode } from '../../lib/errors.js';
 import { loadSidecarConfig } from '../config.js';
+import { DECISION_ENTRYPOINT, decisionModule } from '../quota/decision.js';
 import { startSidecar } from '../stack.js';
 import { startDemoApp } from '../up/demo-app.js';
 import { meshUp } from '../up/mesh-up.js';
@@ -103,6 +104,35 @@ Examples:
     .option('--policies <dir>', 'Rego policies to load (default: the shipped policies/)')
     .addHelpText('after', UP_HELP)
     .action(upAction);
+
+  sidecar
+    .command('decision-module')
+    .description(
+      `print the Rego module whose entrypoint ${DECISION_ENTRYPOINT} answers authorization and quota in one evaluation`,
+    )
+    .option('--allow <entrypoint>', 'allow entrypoint', 'palisade/authz/allow')
+    .option('--reason <entrypoint>', 'reason entrypoint', 'palisade/authz/reason')
+    .option(
+      '--quota <entrypoint>',
+      'quota entrypoint (the sidecar config quota.entrypoint)',
+      'palisade/quota/limits',
+    )
+    .addHelpText(
+      'after',
+      `
+Build it into the policy bundle beside your policies; a sidecar whose module has ${DECISION_ENTRYPOINT}
+evaluates it once per request instead of one call per entrypoint (docs/quota.md):
+  $ palisade sidecar decision-module > build/decision.rego
+  $ palisade policy build policies/ build/decision.rego -e ${DECISION_ENTRYPOINT} \
+      -e palisade/authz/allow -e palisade/quota/limits -o bundle.tar.gz`,
+    )
+    .action(
+      runAction<{ allow: string; reason: string; quota: string }>(async (ctx, opts) => {
+        const source = decisionModule({ allow: opts.allow, reason: opts.reason, quota: opts.quota });
+        ctx.print(source, { entrypoint: DECISION_ENTRYPOINT, source });
+        return ExitCode.ok;
+      }),
+    );
 
   sidecar
     .command('demo-app')

@@ -238,7 +238,10 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
 
 /** Call `fn` once `socket` has bytes to read; destroy it if none come within `idleMs`. */
 function onFirstBytes(socket: Socket, idleMs: number, fn: () => void): void {
-  if (socket.readableLength > 0) return fn();
+  if (socket.readableLength > 0) {
+    fn();
+    return;
+  }
   socket.setTimeout(idleMs, () => socket.destroy());
   const ready = () => {
     socket.removeListener('readable', ready);

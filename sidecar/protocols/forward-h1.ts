@@ -47,6 +47,7 @@ export function h1Forwarder(options: H1ForwarderOptions): AppForwarder {
       res: InboundResponse,
       xfcc: string,
       requestId: string,
+      responseHeaders: Readonly<Record<string, string>>,
       done: (r: ForwardResult) => void,
     ) {
       let finished = false;
@@ -82,7 +83,10 @@ export function h1Forwarder(options: H1ForwarderOptions): AppForwarder {
             onResponseStart(c, statusCode, answer) {
               if (statusCode < 200) return; // 1xx informational: the final answer follows
               status = statusCode;
-              res.writeHead(statusCode, downstreamResponseHeaders(answer as IncomingHttpHeaders, requestId));
+              res.writeHead(
+                statusCode,
+                downstreamResponseHeaders(answer as IncomingHttpHeaders, requestId, responseHeaders),
+              );
               // Apply the caller's backpressure to the app's connection.
               res.on('drain', () => c.resume());
             },

@@ -35,6 +35,7 @@ export function h2cForwarder(options: H2cForwarderOptions): AppForwarder {
       res: InboundResponse,
       xfcc: string,
       requestId: string,
+      responseHeaders: Readonly<Record<string, string>>,
       done: (r: ForwardResult) => void,
     ) {
       let finished = false;
@@ -61,7 +62,7 @@ export function h2cForwarder(options: H2cForwarderOptions): AppForwarder {
       let status = 0;
       stream.once('response', (answer) => {
         status = Number(answer[':status'] ?? 502);
-        res.writeHead(status, downstreamResponseHeaders(answer, requestId));
+        res.writeHead(status, downstreamResponseHeaders(answer, requestId, responseHeaders));
         stream.pipe(res as NodeJS.WritableStream);
       });
       stream.once('trailers', (trailers) => {

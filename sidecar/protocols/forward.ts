@@ -18,6 +18,8 @@ export interface AppForwarder {
     res: InboundResponse,
     xfcc: string,
     requestId: string,
+    /** Headers the sidecar adds to the app's response (quota's RateLimit headers); usually empty. */
+    responseHeaders: Readonly<Record<string, string>>,
     done: (result: ForwardResult) => void,
   ): void;
   close(): Promise<void>;
@@ -66,6 +68,7 @@ export function upstreamRequestHeaders(
 export function downstreamResponseHeaders(
   incoming: IncomingHttpHeaders,
   requestId: string,
+  added: Readonly<Record<string, string>>,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const name in incoming) {
@@ -75,6 +78,7 @@ export function downstreamResponseHeaders(
     const value = incoming[name];
     if (value !== undefined) out[name] = value;
   }
+  for (const name in added) out[name] = added[name] as string;
   out['x-request-id'] = requestId;
   return out;
 }

@@ -6,13 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import type { SidecarMetrics } from '../admin/metrics.js';
-import type { AuditSink } from '../audit-sink.js';
+import type { AuditSink, SidecarDecisionEvent } from '../audit-sink.js';
 import { authorize, type Verdict, type VerdictInfo } from '../authz/authorize.js';
 import type { PolicyEngine } from '../authz/engine.js';
 import { httpInput, type InputContext, type PolicyInput } from '../authz/input.js';
 import { getConnectionState } from '../listener/connection.js';
+import type { QuotaEnforcer } from '../quota/index.js';
 import { badGateway, denied, type Refusal, respondRefusal, unavailable } from '../rescue.js';
 import type { AppForwarder, ForwardResult, InboundRequest, InboundResponse } from './forward.js';
+import { gateQuota, type QuotaOutcome } from './quota-gate.js';
 
 /** Subscribers get `{input, verdict, info}` for every HTTP decision. */
 export const decisionChannel = channel('palisade:sidecar:decision');
@@ -25,6 +27,8 @@ export interface HttpInboundDeps {
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
   readonly forwarder: AppForwarder;
+  /** Enforces the policy's limits on allowed requests; absent when no `quota:` is configured. */
+  readonly quota?: QuotaEnforcer;
   readonly now: () => number;
 }
 
@@ -32,7 +36,7 @@ export interface HttpInboundDeps {
 export function httpInboundHandler(
   deps: HttpInboundDeps,
 ): (req: InboundRequest, res: InboundResponse) => void {
-  const { inputContext, engine, audit, metrics, forwarder, listener } = deps;
+  const { inputContext, engine, audit, metrics, forwarder, listener, quota } = deps;
   const entrypoint = engine.allowEntrypoint;
   const latencyAllow = metrics.requestSeconds.labels(listener, 'allow');
   const latencyDeny = metrics.requestSeconds.labels(listener, 'deny');
@@ -64,42 +68,70 @@ export function httpInboundHandler(
       deps.now(),
     );
 
+    const auditedRequest = (): SidecarDecisionEvent['request'] => ({
+      protocol: grpc ? 'grpc' : h2 ? 'http2' : 'http1',
+      method: input.request.method,
+      path: input.request.path,
+      host: input.request.host,
+    });
+    const auditedSource = () => ({
+      principal: state.source.mtls ? state.source.principal : null,
+      address: state.source.address,
+      port: state.source.port,
+      mtls: state.source.mtls,
+    });
+    const observe = (decision: 'allow' | 'deny' | 'error', status: number): number => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      (decision === 'allow' ? latencyAllow : latencyDeny).observe(seconds);
+      metrics.requests.labels(listener, protocol, decision, String(status)).inc();
+      return Math.round(seconds * 1e6);
+    };
     const account = (
       decision: 'allow' | 'deny' | 'error',
       reason: string,
       status: number,
       revision: string,
     ): void => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      (decision === 'allow' ? latencyAllow : latencyDeny).observe(seconds);
-      metrics.requests.labels(listener, protocol, decision, String(status)).inc();
+      const latency = observe(decision, status);
       audit.record({
         kind: 'authz',
         request_id: requestId,
         decision,
         reason,
-        source: {
-          principal: state.source.mtls ? state.source.principal : null,
-          address: state.source.address,
-          port: state.source.port,
-          mtls: state.source.mtls,
-        },
+        source: auditedSource(),
         destination: inputContext.destination,
-        request: {
-          protocol: grpc ? 'grpc' : h2 ? 'http2' : 'http1',
-          method: input.request.method,
-          path: input.request.path,
-          host: input.request.host,
-        },
+        request: auditedRequest(),
         policy: revision === '' ? { entrypoint } : { entrypoint, revision },
         status,
-        latency_us: Math.round(seconds * 1e6),
+        latency_us: latency,
       });
     };
 
     const refuse = (refusal: Refusal, decision: 'deny' | 'error', revision: string): void => {
       const status = respondRefusal(res, refusal, requestId, grpc);
       account(decision, refusal.reason, status, revision);
+    };
+
+    /** A request authorization allowed but quota refused: one `quota` audit record naming the limit. */
+    const refuseQuota = (outcome: Exclude<QuotaOutcome, { pass: true }>, revision: string): void => {
+      const status = respondRefusal(res, outcome.refusal, requestId, grpc);
+      if (outcome.limit === undefined) {
+        account(outcome.decision, outcome.refusal.reason, status, revision);
+        return;
+      }
+      const latency = observe('deny', status);
+      audit.record({
+        kind: 'quota',
+        request_id: requestId,
+        decision: 'deny',
+        reason: outcome.refusal.reason,
+        source: auditedSource(),
+        destination: inputContext.destination,
+        request: auditedRequest(),
+        quota: outcome.limit,
+        status,
+        latency_us: latency,
+      });
     };
 
     if (!audit.healthy()) {
@@ -115,12 +147,18 @@ export function httpInboundHandler(
         refuse(denied(verdict.reason), info.outcome === 'error' ? 'error' : 'deny', info.revision);
         return;
       }
-      forwarder.forward(req, res, state.xfcc, requestId, (result: ForwardResult) => {
-        if (result.failure !== undefined) {
-          refuse(badGateway('upstream application unavailable'), 'error', info.revision);
+      gateQuota(quota, verdict.limits, (outcome) => {
+        if (!outcome.pass) {
+          refuseQuota(outcome, info.revision);
           return;
         }
-        account('allow', verdict.reason, result.status, info.revision);
+        forwarder.forward(req, res, state.xfcc, requestId, outcome.headers, (result: ForwardResult) => {
+          if (result.failure !== undefined) {
+            refuse(badGateway('upstream application unavailable'), 'error', info.revision);
+            return;
+          }
+          account('allow', verdict.reason, result.status, info.revision);
+        });
       });
     });
   };

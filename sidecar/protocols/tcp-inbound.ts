@@ -10,6 +10,8 @@ import { authorize } from '../authz/authorize.js';
 import type { PolicyEngine } from '../authz/engine.js';
 import { type InputContext, tcpInput } from '../authz/input.js';
 import type { ConnectionState } from '../listener/connection.js';
+import type { QuotaEnforcer } from '../quota/index.js';
+import { gateQuota } from './quota-gate.js';
 
 export interface TcpInboundDeps {
   readonly listener: string;
@@ -18,6 +20,8 @@ export interface TcpInboundDeps {
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
   readonly app: { host: string; port: number };
+  /** Limits apply per connection; absent when no `quota:` is configured. */
+  readonly quota?: QuotaEnforcer;
   readonly now: () => number;
   readonly idleTimeoutMs: number;
 }
@@ -29,6 +33,12 @@ export function tcpInboundHandler(deps: TcpInboundDeps): (socket: Socket, state:
     const started = process.hrtime.bigint();
     const id = randomUUID();
     socket.pause();
+    const source = () => ({
+      principal: state.source.mtls ? state.source.principal : null,
+      address: state.source.address,
+      port: state.source.port,
+      mtls: state.source.mtls,
+    });
     const account = (decision: 'allow' | 'deny' | 'error', reason: string, revision: string) => {
       metrics.requests.labels(listener, 'tcp', decision, decision === 'allow' ? 'ok' : 'closed').inc();
       audit.record({
@@ -36,12 +46,7 @@ export function tcpInboundHandler(deps: TcpInboundDeps): (socket: Socket, state:
         request_id: id,
         decision,
         reason,
-        source: {
-          principal: state.source.mtls ? state.source.principal : null,
-          address: state.source.address,
-          port: state.source.port,
-          mtls: state.source.mtls,
-        },
+        source: source(),
         destination: deps.inputContext.destination,
         request: { protocol: 'tcp' },
         policy: { entrypoint: engine.allowEntrypoint, ...(revision === '' ? {} : { revision }) },
@@ -63,25 +68,47 @@ export function tcpInboundHandler(deps: TcpInboundDeps): (socket: Socket, state:
         socket.destroy();
         return;
       }
-      const app = connect({ host: deps.app.host, port: deps.app.port });
-      app.setNoDelay(true);
-      socket.setNoDelay(true);
-      socket.setTimeout(deps.idleTimeoutMs, () => socket.destroy());
-      let connected = false;
-      app.once('connect', () => {
-        connected = true;
-        account('allow', verdict.reason, info.revision);
-        socket.pipe(app);
-        app.pipe(socket);
-        socket.resume();
+      gateQuota(deps.quota, verdict.limits, (outcome) => {
+        if (!outcome.pass) {
+          if (outcome.limit === undefined) account(outcome.decision, outcome.refusal.reason, info.revision);
+          else {
+            metrics.requests.labels(listener, 'tcp', 'deny', 'closed').inc();
+            audit.record({
+              kind: 'quota',
+              request_id: id,
+              decision: 'deny',
+              reason: outcome.refusal.reason,
+              source: source(),
+              destination: deps.inputContext.destination,
+              request: { protocol: 'tcp' },
+              quota: outcome.limit,
+              status: 1,
+              latency_us: Number(process.hrtime.bigint() - started) / 1000,
+            });
+          }
+          socket.destroy();
+          return;
+        }
+        const app = connect({ host: deps.app.host, port: deps.app.port });
+        app.setNoDelay(true);
+        socket.setNoDelay(true);
+        socket.setTimeout(deps.idleTimeoutMs, () => socket.destroy());
+        let connected = false;
+        app.once('connect', () => {
+          connected = true;
+          account('allow', verdict.reason, info.revision);
+          socket.pipe(app);
+          app.pipe(socket);
+          socket.resume();
+        });
+        app.once('error', () => {
+          if (!connected) account('error', 'upstream application unavailable', info.revision);
+          socket.destroy();
+        });
+        socket.once('error', () => app.destroy());
+        app.once('close', () => socket.destroy());
+        socket.once('close', () => app.destroy());
       });
-      app.once('error', () => {
-        if (!connected) account('error', 'upstream application unavailable', info.revision);
-        socket.destroy();
-      });
-      socket.once('error', () => app.destroy());
-      app.once('close', () => socket.destroy());
-      socket.once('close', () => app.destroy());
     });
   };
 }

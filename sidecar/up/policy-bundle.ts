@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { FileMode, writeFileDurable } from '../../lib/durable-write.js';
 import { compileModules, planEntrypoints } from '../../policy/compile/index.js';
 import { SidecarError } from '../errors.js';
+import { DECISION_ENTRYPOINT, decisionModule } from '../quota/decision.js';
 
 export const AUTHZ_ENTRYPOINTS = ['palisade/authz/allow', 'palisade/authz/reason'];
 
@@ -20,8 +21,20 @@ export interface BuiltBundle {
   readonly wasmBytes: number;
 }
 
+export interface BuildOptions {
+  /**
+   * The quota entrypoint (e.g. `palisade/quota/limits`): the bundle then also gets the generated decision
+   * module, so the sidecar evaluates authorization and quota in one call (sidecar/quota/decision.ts).
+   */
+  readonly quota?: string;
+}
+
 /** Compile every non-test `.rego` file in `policyDir` and write the bundle into `outDir`. */
-export async function buildPolicyBundle(policyDir: string, outDir: string): Promise<BuiltBundle> {
+export async function buildPolicyBundle(
+  policyDir: string,
+  outDir: string,
+  options: BuildOptions = {},
+): Promise<BuiltBundle> {
   let names: string[];
   try {
     names = (await readdir(policyDir)).filter((n) => n.endsWith('.rego') && !n.endsWith('_test.rego')).sort();
@@ -37,6 +50,15 @@ export async function buildPolicyBundle(policyDir: string, outDir: string): Prom
   const files = await Promise.all(
     names.map(async (n) => ({ path: join(policyDir, n), text: await readFile(join(policyDir, n), 'utf8') })),
   );
+  const entrypoints = [...AUTHZ_ENTRYPOINTS];
+  if (options.quota !== undefined) {
+    const [allow, reason] = AUTHZ_ENTRYPOINTS as [string, string];
+    files.push({
+      path: join(outDir, 'palisade_sidecar.rego'),
+      text: decisionModule({ allow, reason, quota: options.quota }),
+    });
+    entrypoints.push(options.quota, DECISION_ENTRYPOINT);
+  }
   const compiled = compileModules(files);
   if (!compiled.ok) {
     const first = compiled.errors
@@ -44,13 +66,13 @@ export async function buildPolicyBundle(policyDir: string, outDir: string): Prom
       .map((e) => `${e.location?.file ?? ''}:${e.location?.row ?? 0}:${e.location?.col ?? 0}: ${e.message}`);
     throw new SidecarError('ERR_SIDECAR_UP', `policies do not compile:\n${first.join('\n')}`);
   }
-  const plan = planEntrypoints(compiled.compiled, AUTHZ_ENTRYPOINTS);
+  const plan = planEntrypoints(compiled.compiled, entrypoints);
   const built = await (await wasmBackend()).compilePlan(plan);
   const revision = createHash('sha256').update(built.wasm).digest('hex').slice(0, 16);
   const manifest = {
     revision,
-    roots: ['palisade/authz'],
-    wasm: AUTHZ_ENTRYPOINTS.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })),
+    roots: options.quota === undefined ? ['palisade/authz'] : ['palisade', 'palisade_sidecar'],
+    wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })),
   };
   await writeFileDurable(join(outDir, 'data.json'), '{}\n', { mode: FileMode.public });
   await writeFileDurable(join(outDir, '.manifest'), `${JSON.stringify(manifest, null, 2)}\n`, {

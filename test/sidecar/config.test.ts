@@ -101,3 +101,25 @@ test('palisade sidecar run exits 2 naming the field', async (t) => {
   assert.match(r.stderr, /ERR_CONFIG_INVALID/);
   assert.match(r.stderr, /inbound\[0\]\.port/);
 });
+
+test('the quota section is validated with the field path; absent means no quota', async () => {
+  const base = { identity: { spiffe_id: 'spiffe://palisade.local/ns/demo/sa/o', dir: 'svid' } };
+  assert.equal(parseSidecarConfig(base).quota, undefined);
+  const config = parseSidecarConfig({ ...base, quota: { entrypoint: 'data.palisade.quota.limits' } });
+  assert.equal(config.quota?.entrypoint, 'palisade/quota/limits');
+  assert.throws(
+    () =>
+      parseSidecarConfig({
+        ...base,
+        quota: { global: { redis: { url: 'redis://:secret@127.0.0.1:6379' } } },
+      }),
+    (err: Error) => /quota\.global\.redis\.url/.test(err.message) && !err.message.includes('secret'),
+  );
+  const r = await runCli(['sidecar', 'decision-module', '--quota', 'data.palisade.quota.limits']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^package palisade_sidecar$/m);
+  assert.match(r.stdout, /decision\["limits"\] := x if \{\n\tx := data\.palisade\.quota\.limits\n\}/);
+  const bad = await runCli(['sidecar', 'decision-module', '--quota', 'not a rule']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /decision entrypoint limits: "not a rule"/);
+});
