@@ -13,12 +13,18 @@ import { startSidecar } from '../stack.js';
 import { startDemoApp } from '../up/demo-app.js';
 import { meshUp } from '../up/mesh-up.js';
 
-/** Resolves on the first SIGINT or SIGTERM. */
+/**
+ * Resolves on the first SIGINT or SIGTERM. Later signals are absorbed while the process shuts down: Ctrl-C
+ * in a terminal reaches every process of the group and a supervisor may add its own SIGTERM, and the
+ * default action would kill the process before the audit log is flushed and its closing checkpoint
+ * written. A supervisor that must not wait sends SIGKILL.
+ */
 function untilSignal(): Promise<void> {
   return new Promise((resolveSignal) => {
+    let received = false;
     const on = () => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
+      if (received) return;
+      received = true;
       resolveSignal();
     };
     process.on('SIGINT', on);

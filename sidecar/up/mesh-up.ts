@@ -168,6 +168,9 @@ export async function meshUp(options: UpOptions): Promise<0> {
 function spawnChild(args: string[], name: string, logger: Logger): ChildProcess {
   const child = spawn(process.execPath, [...NODE_ARGS, CLI, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches only `palisade up`, which then stops each child
+    // once and waits for it (sidecars flush and seal their audit logs on the way out).
+    detached: true,
     env: { ...process.env, PALISADE_LOG_LEVEL: process.env.PALISADE_LOG_LEVEL ?? 'warn' },
   });
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
