@@ -101,7 +101,10 @@ const policySchema = z.strictObject({
   isolation: z.enum(['worker', 'inline']).default('worker'),
   /** Credential headers are removed from the input unless listed here (lowercase names). */
   include_headers: z.array(z.string().regex(/^[a-z0-9-]+$/, 'lowercase header name')).default([]),
-  /** PEM public key: when set, bundles must carry a valid `.signatures.json`. */
+  /**
+   * File holding the PEM public key (or HMAC secret) bundles are signed with: when set, only bundles whose
+   * `.signatures.json` verifies over every file load (OPA's format; `policy build --signing-key`).
+   */
   verification_key: z.string().min(1).optional(),
   /** How often the bundle path is checked for changes. */
   poll_interval: duration('2s'),

@@ -8,11 +8,12 @@ import type { Logger } from '../lib/logger.js';
 import { SidecarMetrics } from './admin/metrics.js';
 import { type RunningAdmin, startAdminServer } from './admin/server.js';
 import { type AuditSink, nullAuditSink, openDecisionLog } from './audit-sink.js';
+import { loadVerificationKey } from './authz/bundle-signature.js';
 import { type PolicyEngine, staticEngine } from './authz/engine.js';
 import { inputContext } from './authz/input.js';
 import { PolicyStore } from './authz/policy-store.js';
 import type { SidecarConfig } from './config.js';
-import { SidecarConfigError, SidecarError } from './errors.js';
+import { SidecarError } from './errors.js';
 import { type IdentitySource, startIdentity } from './identity/identity-source.js';
 import { type RunningListener, startInboundListener } from './listener/inbound.js';
 import { startOutboundListener } from './listener/outbound.js';
@@ -84,18 +85,18 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
     let policyStore: PolicyStore | undefined;
     if (options.policyEngine) policy = options.policyEngine;
     else if (config.policy) {
-      if (config.policy.verification_key !== undefined) {
-        // TODO: verify `.signatures.json` with policy/wasm's bundle verifier once it is exported; refusing is
-        // safer than accepting unsigned bundles while the operator believes they are checked.
-        throw new SidecarConfigError(
-          'policy.verification_key: signed-bundle verification is not available yet',
-        );
-      }
+      const verificationKey =
+        config.policy.verification_key === undefined
+          ? undefined
+          : await loadVerificationKey(path(config.policy.verification_key));
       policyStore = new PolicyStore(
         { ...config.policy, bundle: path(config.policy.bundle) },
         logger,
         metrics,
-        config.quota?.entrypoint,
+        {
+          ...(config.quota ? { quotaEntrypoint: config.quota.entrypoint } : {}),
+          ...(verificationKey ? { verificationKey } : {}),
+        },
       );
       await policyStore.start();
       closers.push(() => policyStore?.close() ?? Promise.resolve());

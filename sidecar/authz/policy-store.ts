@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { SidecarMetrics } from '../admin/metrics.js';
 import type { PolicyConfig } from '../config.js';
 import { SidecarError } from '../errors.js';
+import { checkBundleSignature, type SigningKey } from './bundle-signature.js';
 import { bundleStamp, readBundle } from './bundle-source.js';
 import type { LoadedPolicy, PolicyEngine, PolicyEvaluator } from './engine.js';
 import { sampleInputs } from './samples.js';
@@ -42,11 +43,21 @@ export class PolicyStore implements PolicyEngine {
   #loading: Promise<void> | undefined;
 
   readonly #quotaEntrypoint: string | undefined;
+  readonly #verificationKey: SigningKey | undefined;
 
-  /** `quotaEntrypoint`: when the sidecar enforces quota, the rule whose value is the request's limits. */
-  constructor(config: PolicyConfig, logger: Logger, metrics: SidecarMetrics, quotaEntrypoint?: string) {
+  /**
+   * `quotaEntrypoint`: when the sidecar enforces quota, the rule whose value is the request's limits.
+   * `verificationKey`: when set, only bundles signed by it load.
+   */
+  constructor(
+    config: PolicyConfig,
+    logger: Logger,
+    metrics: SidecarMetrics,
+    options: { quotaEntrypoint?: string; verificationKey?: SigningKey } = {},
+  ) {
     this.#config = config;
-    this.#quotaEntrypoint = quotaEntrypoint;
+    this.#quotaEntrypoint = options.quotaEntrypoint;
+    this.#verificationKey = options.verificationKey;
     this.#logger = logger;
     this.#metrics = metrics;
   }
@@ -123,6 +134,7 @@ export class PolicyStore implements PolicyEngine {
 
   async #load(path: string): Promise<LoadedPolicy> {
     const bundle = await readBundle(path);
+    if (this.#verificationKey !== undefined) await checkBundleSignature(bundle, this.#verificationKey, path);
     const options: WasmEvaluatorOptions = {
       wasm: bundle.wasm,
       data: bundle.data,
