@@ -3,8 +3,10 @@
  * Human-readable on a terminal, JSON lines otherwise; always on stderr so that stdout stays the
  * command's result. Audit records are a separate stream (audit/) and never go through this logger.
  */
+
+import { createRequire } from 'node:module';
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -45,6 +47,8 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   };
   const usePretty = settings.pretty ?? (settings.destination === undefined && process.stderr.isTTY === true);
   if (usePretty) {
+    // Loaded on demand: only a terminal needs it, and a sidecar under a supervisor logs JSON.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(
       options,
       pretty({

@@ -9,7 +9,6 @@ import type { SidecarConfig } from '../config.js';
 import { SidecarError } from '../errors.js';
 import { TlsContextStore } from '../tls/context-store.js';
 import { parsePeerId } from '../tls/peer-identity.js';
-import { startCitadelIdentity } from './citadel-identity.js';
 import { readSvidDir, watchSvidDir } from './svid-files.js';
 
 export interface IdentitySource {
@@ -31,6 +30,9 @@ export interface IdentityDeps {
 export async function startIdentity(config: SidecarConfig, deps: IdentityDeps): Promise<IdentitySource> {
   const dir = deps.path(config.identity.dir);
   if (config.citadel !== undefined) {
+    // Loaded only in citadel mode: the gRPC client and its protobuf machinery cost a sidecar that reads
+    // its SVID from files several megabytes of memory for nothing.
+    const { startCitadelIdentity } = await import('./citadel-identity.js');
     return startCitadelIdentity(config, { ...deps, dir });
   }
   const store = new TlsContextStore(

@@ -13,7 +13,7 @@ import { type LimitState, type QuotaHeaders, quotaHeaders, toSeconds } from './h
 import { parseLimits, type QuotaLimit, type QuotaScope } from './limit.js';
 import { type LocalBucket, LocalBucketStore } from './local-store.js';
 import { type DecisionVia, QuotaMetrics } from './metrics.js';
-import { RedisQuotaBackend } from './redis-backend.js';
+import type { RedisQuotaBackend } from './redis-backend.js';
 import type { GlobalBucket, TakeReply } from './redis-script.js';
 import type { BucketShape } from './token-bucket.js';
 
@@ -93,6 +93,8 @@ export async function createQuotaEnforcer(
     const password =
       g.redis.password_file === undefined ? undefined : await readSecret(g.redis.password_file);
     const ca = g.redis.ca_file === undefined ? undefined : await readSecret(g.redis.ca_file);
+    // ioredis is loaded only when global limits are configured (about 14 MB of resident memory).
+    const { RedisQuotaBackend } = await import('./redis-backend.js');
     backend = new RedisQuotaBackend(g, {
       logger: deps.logger,
       metrics,

@@ -5,7 +5,8 @@
  */
 import { createPrivateKey, constants as cryptoConstants, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
-import { TrustBundle } from '../../citadel/index.js';
+// citadel's modules, not its index: the index also loads the CA server and gRPC, which a sidecar never runs.
+import { TrustBundle } from '../../citadel/bundle.js';
 import { SidecarError } from '../errors.js';
 
 /** PEM material as found in an SVID directory: `key.pem`, `cert.pem` (leaf first), `bundle.pem` (roots). */

@@ -3,7 +3,10 @@
  * the live trust bundle. TLS layer: this is what `source.principal` in the policy input rests on.
  */
 import type { TLSSocket } from 'node:tls';
-import { type BundleView, peerSpiffeId, type SpiffeId, tryParseSpiffeId } from '../../citadel/index.js';
+// citadel's modules, not its index: the index also loads the CA server and gRPC, which a sidecar never runs.
+import { type SpiffeId, tryParseSpiffeId } from '../../citadel/spiffe-id.js';
+import { peerSpiffeId } from '../../citadel/tls-options.js';
+import type { BundleView } from '../../citadel/validator.js';
 import { SidecarError } from '../errors.js';
 
 /** A parsed workload identity, as the policy input presents it. */

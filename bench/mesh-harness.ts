@@ -1,0 +1,211 @@
+/**
+ * @module What the end-to-end benchmarks share: identities from a real local CA, an echo app, sidecars as
+ * separate processes started through the CLI (as operators run them), wrk for closed-loop load with a
+ * warm-up run first, an open-loop fixed-rate client, and per-process CPU and peak RSS readings. Bench layer.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { initCa, parseSpiffeId, requestSvid } from '../citadel/index.js';
+
+export const BENCH_PATH = '/api/orders/42';
+const CLI = fileURLToPath(new URL('../bin/palisade.js', import.meta.url));
+const SIDECAR_NODE_ARGS = (process.env.SIDECAR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+const ECHO = `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'text/plain'});s.end('hello')})}).listen(+process.argv[1],'127.0.0.1')`;
+
+/** Exit with an install hint when a Debian tool the benchmark drives is missing. */
+export function need(bin: string, pkg: string, what: string): void {
+  try {
+    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
+  } catch {
+    console.error(`${what} needs ${bin}: install it with  sudo apt-get install -y ${pkg}  (Debian/Ubuntu)`);
+    process.exit(1);
+  }
+}
+
+export interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Requests completed in the measured run. */
+  requests: number;
+}
+
+function wrkArgs(port: number, seconds: number, connections: number): string[] {
+  return ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}${BENCH_PATH}`];
+}
+
+/**
+ * A short wrk run whose figures are dropped: it opens connections (TLS handshakes between sidecars, the
+ * sidecars' own pools) and lets the JIT settle, as a mesh in service has. Run it before `wrk`.
+ */
+export function warmUp(port: number, connections: number, seconds = 2): void {
+  execFileSync('wrk', wrkArgs(port, seconds, connections), { encoding: 'utf8' });
+}
+
+/** Closed-loop load with wrk on `port`; see `warmUp`. */
+export function wrk(port: number, seconds: number, connections: number): Figures {
+  const out = execFileSync('wrk', wrkArgs(port, seconds, connections), { encoding: 'utf8' });
+  const ms = (label: string) => {
+    const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) return Number.NaN;
+    const v = Number(m[1]);
+    return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+  };
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  if (non2xx > 0) console.warn(`warning: ${non2xx} responses on port ${port} were not 2xx`);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+    p50: ms(' 50'),
+    p99: ms(' 99'),
+    requests: Number(/(\d+) requests in/.exec(out)?.[1]),
+  };
+}
+
+/**
+ * Open-loop load at `rate` req/s over keep-alive connections for `seconds`, latency from send to end. The
+ * connections are opened (and used) before the measured window.
+ */
+export async function fixedRate(port: number, rate: number, seconds: number): Promise<Figures> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const one = () =>
+    new Promise<number>((resolve) => {
+      const t0 = process.hrtime.bigint();
+      const req = request({ host: '127.0.0.1', port, path: BENCH_PATH, agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
+      });
+      req.on('error', () => resolve(Number.NaN));
+      req.end();
+    });
+  // Warm: open the pool's connections with concurrent requests, then drop the timings.
+  for (let i = 0; i < 3; i++) await Promise.all(Array.from({ length: 64 }, one));
+  const lat: number[] = [];
+  const total = rate * seconds;
+  const start = process.hrtime.bigint();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    let done = 0;
+    const tick = () => {
+      const due = Math.floor((Number(process.hrtime.bigint() - start) / 1e9) * rate);
+      while (sent < Math.min(due, total)) {
+        sent++;
+        void one().then((ms) => {
+          if (Number.isFinite(ms)) lat.push(ms);
+          if (++done === total) resolve();
+        });
+      }
+      if (sent < total) setImmediate(tick);
+    };
+    tick();
+  });
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? Number.NaN;
+  return { rps: rate, p50: q(0.5), p99: q(0.99), requests: lat.length };
+}
+
+/** The pid of a process's first child (nginx's worker under its master), if any. */
+export function firstChildPid(pid: number | undefined): number | undefined {
+  try {
+    const out = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim();
+    return out === '' ? undefined : Number(out.split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+export function startProcess(cmd: string, args: string[]): ChildProcess {
+  return spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export function startEcho(port: number): ChildProcess {
+  return startProcess(process.execPath, ['-e', ECHO, String(port)]);
+}
+
+/** Write `config` as YAML and run `palisade sidecar run` on it (SIDECAR_NODE_ARGS are passed to Node). */
+export async function startSidecar(dir: string, name: string, config: unknown): Promise<ChildProcess> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(file, stringify(config));
+  return startProcess(process.execPath, [
+    ...SIDECAR_NODE_ARGS,
+    CLI,
+    '--log-level',
+    'warn',
+    'sidecar',
+    'run',
+    '--config',
+    file,
+  ]);
+}
+
+/** Resolve once `port` answers `path` with 200 (or reject after about a minute). */
+export async function waitPort(port: number, path = BENCH_PATH): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`port ${port} never answered 200 on ${path}`);
+}
+
+/** SVID directories (key.pem, cert.pem, bundle.pem) for each `name: service account`, from a fresh CA. */
+export async function issueIdentities(
+  dir: string,
+  trustDomain: string,
+  accounts: Record<string, string>,
+): Promise<Record<string, { id: string; dir: string }>> {
+  const stateDir = join(dir, 'ca-state');
+  await initCa({ stateDir, trustDomain });
+  const out: Record<string, { id: string; dir: string }> = {};
+  for (const [name, sa] of Object.entries(accounts)) {
+    const id = `spiffe://${trustDomain}/ns/demo/sa/${sa}`;
+    const { svid, bundle } = await requestSvid({
+      source: { kind: 'local', stateDir },
+      spiffeId: parseSpiffeId(id),
+    });
+    const d = join(dir, name);
+    await mkdir(d, { recursive: true });
+    await writeFile(join(d, 'key.pem'), svid.key.export({ type: 'pkcs8', format: 'pem' }) as string, {
+      mode: 0o600,
+    });
+    await writeFile(join(d, 'cert.pem'), svid.chain.map((c) => c.toPem()).join(''));
+    await writeFile(join(d, 'bundle.pem'), bundle.toPem());
+    out[name] = { id, dir: d };
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat (12 and 13 after the command name).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Peak resident set size of a process in MB (VmHWM). */
+export function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
