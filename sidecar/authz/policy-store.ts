@@ -33,6 +33,8 @@ export class PolicyStore implements PolicyEngine {
   readonly #metrics: SidecarMetrics;
   #current: LoadedPolicy | undefined;
   #stamp: string | undefined;
+  /** A change seen on the last poll, loaded once the next poll finds the bundle unchanged since. */
+  #settling: string | undefined;
   #status: PolicyStatus = {
     revision: undefined,
     loadedAt: undefined,
@@ -108,6 +110,14 @@ export class PolicyStore implements PolicyEngine {
       return;
     }
     if (!force && stamp === this.#stamp) return;
+    // A bundle directory is written file by file: load a change only once it has stood still for one
+    // poll, so a half-written bundle (new manifest, old module) is never loaded. The first load is
+    // immediate, as is `reload(true)`.
+    if (!force && this.#stamp !== undefined && this.#stamp !== 'missing' && stamp !== this.#settling) {
+      this.#settling = stamp;
+      return;
+    }
+    this.#settling = undefined;
     this.#stamp = stamp;
     let next: LoadedPolicy | undefined;
     try {

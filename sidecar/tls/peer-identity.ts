@@ -2,11 +2,12 @@
  * @module The peer's SPIFFE identity from an mTLS connection, through citadel's X.509-SVID validator against
  * the live trust bundle. TLS layer: this is what `source.principal` in the policy input rests on.
  */
+import { createHash, X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 // citadel's modules, not its index: the index also loads the CA server and gRPC, which a sidecar never runs.
 import { type SpiffeId, tryParseSpiffeId } from '../../citadel/spiffe-id.js';
-import { peerSpiffeId } from '../../citadel/tls-options.js';
-import type { BundleView } from '../../citadel/validator.js';
+import { peerChainDer } from '../../citadel/tls-options.js';
+import { type BundleView, validateX509Svid } from '../../citadel/validator.js';
 import { SidecarError } from '../errors.js';
 
 /** A parsed workload identity, as the policy input presents it. */
@@ -39,6 +40,37 @@ export function parsePeerId(text: string): PeerIdentity {
   return fromSpiffeId(id);
 }
 
+/** A validated chain: its identity and the window in which every certificate of it is valid. */
+interface ValidatedChain {
+  readonly identity: PeerIdentity;
+  readonly notBefore: number;
+  readonly notAfter: number;
+}
+
+// Peers reconnect with the same chain many times: validating it in JavaScript costs about as much as the
+// rest of the handshake, so a verdict is remembered per trust bundle (a new bundle starts afresh) and per
+// exact chain (SHA-256 over every certificate), and reused only while all of the chain is within its
+// validity period. Bounded: a flood of distinct chains only evicts older verdicts.
+const verdicts = new WeakMap<BundleView, Map<string, ValidatedChain>>();
+const MAX_VERDICTS = 4096;
+
+function chainKey(chain: readonly Buffer[], usage: string): string {
+  const hash = createHash('sha256').update(usage);
+  for (const der of chain) hash.update(der);
+  return hash.digest('base64');
+}
+
+function validityWindow(chain: readonly Buffer[]): { notBefore: number; notAfter: number } {
+  let notBefore = Number.NEGATIVE_INFINITY;
+  let notAfter = Number.POSITIVE_INFINITY;
+  for (const der of chain) {
+    const cert = new X509Certificate(der);
+    notBefore = Math.max(notBefore, Date.parse(cert.validFrom));
+    notAfter = Math.min(notAfter, Date.parse(cert.validTo));
+  }
+  return { notBefore, notAfter };
+}
+
 /**
  * Validate the peer's chain on a completed handshake (path to the bundle, validity, exactly one URI SAN, leaf
  * rules, usage) and return its identity. Throws ERR_SIDECAR_PEER_IDENTITY with citadel's reason as cause.
@@ -47,10 +79,17 @@ export function peerIdentity(
   socket: TLSSocket,
   bundle: BundleView,
   usage: 'client' | 'server',
+  now: number = Date.now(),
 ): PeerIdentity {
+  const chain = peerChainDer(socket.getPeerCertificate(true));
+  let cache = verdicts.get(bundle);
+  const key = chain.length === 0 ? '' : chainKey(chain, usage);
+  const known = cache?.get(key);
+  if (known !== undefined && now >= known.notBefore && now <= known.notAfter) return known.identity;
   let id: SpiffeId;
   try {
-    id = peerSpiffeId(socket, bundle, { usage });
+    if (chain.length === 0) throw new Error('peer presented no certificate');
+    id = validateX509Svid(chain, bundle, { usage, now });
   } catch (err) {
     throw new SidecarError(
       'ERR_SIDECAR_PEER_IDENTITY',
@@ -66,5 +105,12 @@ export function peerIdentity(
       `peer ${id.toString()} is from trust domain "${id.trustDomain}", not "${bundle.trustDomain}"`,
     );
   }
-  return fromSpiffeId(id);
+  const identity = fromSpiffeId(id);
+  if (cache === undefined) {
+    cache = new Map();
+    verdicts.set(bundle, cache);
+  }
+  if (cache.size >= MAX_VERDICTS) cache.delete(cache.keys().next().value as string);
+  cache.set(key, { identity, ...validityWindow(chain) });
+  return identity;
 }
