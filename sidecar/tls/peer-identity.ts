@@ -2,7 +2,7 @@
  * @module The peer's SPIFFE identity from an mTLS connection, through citadel's X.509-SVID validator against
  * the live trust bundle. TLS layer: this is what `source.principal` in the policy input rests on.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 // citadel's modules, not its index: the index also loads the CA server and gRPC, which a sidecar never runs.
 import { type SpiffeId, tryParseSpiffeId } from '../../citadel/spiffe-id.js';
@@ -47,18 +47,15 @@ interface ValidatedChain {
   readonly notAfter: number;
 }
 
-// Peers reconnect with the same chain many times: validating it in JavaScript costs about as much as the
-// rest of the handshake, so a verdict is remembered per trust bundle (a new bundle starts afresh) and per
-// exact chain (SHA-256 over every certificate), and reused only while all of the chain is within its
-// validity period. Bounded: a flood of distinct chains only evicts older verdicts.
+// Peers reconnect with the same certificate many times, and reading the full peer chain from a socket
+// (`getPeerCertificate(true)`, ~250 µs) and validating it in JavaScript (~500 µs) cost more than the rest
+// of the handshake. So a verdict is remembered per trust bundle (a new bundle starts afresh) and per leaf
+// (its SHA-256 fingerprint, read cheaply with `getPeerCertificate(false)`), and reused only while every
+// certificate of the chain it was validated with is within its validity period. The leaf's signature
+// binds it to the issuer key that path ran through, and OpenSSL still verifies every handshake's chain
+// against the bundle's roots. Bounded: a flood of distinct leaves only evicts older verdicts.
 const verdicts = new WeakMap<BundleView, Map<string, ValidatedChain>>();
 const MAX_VERDICTS = 4096;
-
-function chainKey(chain: readonly Buffer[], usage: string): string {
-  const hash = createHash('sha256').update(usage);
-  for (const der of chain) hash.update(der);
-  return hash.digest('base64');
-}
 
 function validityWindow(chain: readonly Buffer[]): { notBefore: number; notAfter: number } {
   let notBefore = Number.NEGATIVE_INFINITY;
@@ -81,11 +78,14 @@ export function peerIdentity(
   usage: 'client' | 'server',
   now: number = Date.now(),
 ): PeerIdentity {
-  const chain = peerChainDer(socket.getPeerCertificate(true));
+  // Not getPeerX509Certificate(): once it has been called, Node 20's getPeerCertificate(true) returns the
+  // leaf alone, without the chain the validator needs.
+  const fingerprint = socket.getPeerCertificate(false)?.fingerprint256;
   let cache = verdicts.get(bundle);
-  const key = chain.length === 0 ? '' : chainKey(chain, usage);
-  const known = cache?.get(key);
+  const key = fingerprint ? `${usage} ${fingerprint}` : undefined;
+  const known = key === undefined ? undefined : cache?.get(key);
   if (known !== undefined && now >= known.notBefore && now <= known.notAfter) return known.identity;
+  const chain = peerChainDer(socket.getPeerCertificate(true));
   let id: SpiffeId;
   try {
     if (chain.length === 0) throw new Error('peer presented no certificate');
@@ -110,7 +110,9 @@ export function peerIdentity(
     cache = new Map();
     verdicts.set(bundle, cache);
   }
-  if (cache.size >= MAX_VERDICTS) cache.delete(cache.keys().next().value as string);
-  cache.set(key, { identity, ...validityWindow(chain) });
+  if (key !== undefined) {
+    if (cache.size >= MAX_VERDICTS) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { identity, ...validityWindow(chain) });
+  }
   return identity;
 }

@@ -12,12 +12,21 @@ import { peerIdentity } from '../../sidecar/tls/peer-identity.js';
 import { makePki, TD, WEB } from './fixtures/mesh.js';
 
 /** A socket stand-in whose peer presents `certPem` (leaf first), as `getPeerCertificate(true)` shows it. */
-function socketPresenting(certPem: string): TLSSocket {
+function socketPresenting(certPem: string): TLSSocket & { detailedReads: number } {
   const ders = splitPemCertificates(certPem).map((pem) => new X509Certificate(pem).raw);
   type Detailed = { raw: Buffer; issuerCertificate?: Detailed };
   let chain: Detailed | undefined;
   for (const raw of [...ders].reverse()) chain = { raw, ...(chain ? { issuerCertificate: chain } : {}) };
-  return { getPeerCertificate: () => chain } as unknown as TLSSocket;
+  const fingerprint256 = new X509Certificate(ders[0] as Buffer).fingerprint256;
+  const socket = {
+    detailedReads: 0,
+    getPeerCertificate(detailed?: boolean) {
+      if (!detailed) return { raw: ders[0], fingerprint256 };
+      socket.detailedReads++;
+      return chain;
+    },
+  };
+  return socket as unknown as TLSSocket & { detailedReads: number };
 }
 
 test('a validated chain is recognised again only while valid and only for the same bundle', async () => {
@@ -27,7 +36,9 @@ test('a validated chain is recognised again only while valid and only for the sa
   const leaf = new X509Certificate(splitPemCertificates(pki.web.certPem)[0] as string);
   const now = Date.now();
   assert.equal(peerIdentity(socket, bundle, 'client', now).principal, WEB);
+  assert.equal(socket.detailedReads, 1);
   assert.equal(peerIdentity(socket, bundle, 'client', now + 1000).principal, WEB);
+  assert.equal(socket.detailedReads, 1, 'the second handshake reuses the verdict');
   // Past the leaf's notAfter the remembered verdict does not apply: the chain is validated and refused.
   assert.throws(
     () => peerIdentity(socket, bundle, 'client', Date.parse(leaf.validTo) + 1000),
