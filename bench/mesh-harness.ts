@@ -208,4 +208,25 @@ export function peakRssMb(pid: number | undefined): number {
   }
 }
 
+/** SIGTERM every child and wait (up to 10 s) until each has exited, so none writes into a removed directory. */
+export async function stopAll(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const timer = setTimeout(() => {
+            c.kill('SIGKILL');
+            resolve();
+          }, 10_000);
+          c.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
 export const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');

@@ -25,6 +25,7 @@ import {
   startEcho,
   startProcess,
   startSidecar,
+  stopAll,
   waitPort,
   warmUp,
   wrk,
@@ -144,8 +145,7 @@ http { access_log off;
       `peak RSS: palisade server sidecar ${fmt(peakRssMb(palServer.pid), 1)} MB, client sidecar ${fmt(peakRssMb(palClient.pid), 1)} MB`,
     );
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await stopAll(children);
     await rm(dir, { recursive: true, force: true });
   }
 }

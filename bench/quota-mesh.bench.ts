@@ -22,6 +22,7 @@ import {
   peakRssMb,
   startEcho,
   startSidecar,
+  stopAll,
   waitPort,
   warmUp,
   wrk,
@@ -176,8 +177,7 @@ async function main(): Promise<void> {
       'throughput cost = share of the no-quota server throughput lost to the CPU the quota check adds (targets: local <= 5%, global <= 25%)',
     );
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await stopAll(children);
     await rm(dir, { recursive: true, force: true });
   }
 }
