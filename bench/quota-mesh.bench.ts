@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   need('redis-server', 'redis-server', 'bench:quota');
   const dir = await mkdtemp(join(tmpdir(), 'palisade-bench-quota-'));
   const children: ChildProcess[] = [];
+  let redis: ChildProcess | undefined;
   try {
     const ids = await issueIdentities(dir, 'bench.local', { client: 'web', server: 'orders' });
     const [client, server] = [ids.client, ids.server] as [
@@ -80,14 +81,10 @@ async function main(): Promise<void> {
       { id: string; dir: string },
     ];
     const redisPort = await freePort();
-    children.push(
-      spawn(
-        'redis-server',
-        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        {
-          stdio: 'ignore',
-        },
-      ),
+    redis = spawn(
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
     );
     await mkdir(join(dir, 'authz-only'));
     await mkdir(join(dir, 'authz-quota'));
@@ -177,7 +174,9 @@ async function main(): Promise<void> {
       'throughput cost = share of the no-quota server throughput lost to the CPU the quota check adds (targets: local <= 5%, global <= 25%)',
     );
   } finally {
+    // The sidecars first: Redis going away under them would only add warnings to the output.
     await stopAll(children);
+    await stopAll(redis === undefined ? [] : [redis]);
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -13,17 +13,27 @@ import type { QuotaConfig } from './config.js';
 import { QuotaError } from './errors.js';
 import type { QuotaMetrics, RedisFailure } from './metrics.js';
 import {
-  decodeTakeReply,
-  encodeTakeArgs,
+  decodeTakeBatch,
+  encodeTakeBatch,
   type GlobalBucket,
-  TAKE_SCRIPT,
+  TAKE_BATCH_SCRIPT,
   type TakeReply,
+  type TakeRequest,
 } from './redis-script.js';
 
 type GlobalConfig = NonNullable<QuotaConfig['global']>;
 
 /** The custom command ioredis adds for the script (EVALSHA, EVAL on NOSCRIPT). */
 type WithTake = Redis & { palisadeQuotaTake(...args: (string | number)[]): Promise<unknown> };
+
+/** A request waiting for the next script call. */
+interface Waiting extends TakeRequest {
+  resolve(reply: TakeReply): void;
+  reject(err: QuotaError): void;
+}
+
+/** Requests decided by one script call at most: bounds the script's run time inside Redis. */
+const MAX_BATCH = 128;
 
 export interface RedisBackendOptions {
   logger: Logger;
@@ -42,6 +52,7 @@ export class RedisQuotaBackend {
   readonly #useRedisClock: boolean;
   readonly #address: string;
   #down = false;
+  #batch: Waiting[] = [];
 
   constructor(config: GlobalConfig, options: RedisBackendOptions) {
     this.#logger = options.logger;
@@ -67,7 +78,7 @@ export class RedisQuotaBackend {
         : {}),
     };
     this.#client = new Redis(config.redis.url, redisOptions) as WithTake;
-    this.#client.defineCommand('palisadeQuotaTake', { lua: TAKE_SCRIPT });
+    this.#client.defineCommand('palisadeQuotaTake', { lua: TAKE_BATCH_SCRIPT });
     this.#metrics.redisUp(false);
     this.#client.on('ready', () => {
       this.#metrics.redisUp(true);
@@ -94,31 +105,49 @@ export class RedisQuotaBackend {
    * Charge every bucket of one request, all or nothing. `nowMs` is used when `time_source: sidecar`.
    * Rejects with `ERR_QUOTA_REDIS_UNAVAILABLE` (the cause attached) when Redis cannot answer in time.
    */
-  async take(buckets: readonly GlobalBucket[], nowMs: number): Promise<TakeReply> {
+  take(buckets: readonly GlobalBucket[], nowMs: number): Promise<TakeReply> {
+    return new Promise<TakeReply>((resolve, reject) => {
+      this.#batch.push({ buckets, nowMs: this.#useRedisClock ? undefined : nowMs, resolve, reject });
+      // Requests handled in this turn of the event loop (every socket that had data) leave in one script
+      // call right after it: no timer, no added wait beyond the turn itself.
+      if (this.#batch.length === 1) setImmediate(() => void this.#flush());
+      else if (this.#batch.length >= MAX_BATCH) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
     const started = process.hrtime.bigint();
     let reply: unknown;
     try {
-      reply = await this.#client.palisadeQuotaTake(
-        ...encodeTakeArgs(buckets, this.#useRedisClock ? undefined : nowMs),
-      );
+      reply = await this.#client.palisadeQuotaTake(...encodeTakeBatch(batch));
     } catch (err) {
       const reason = this.#classify(err);
-      this.#metrics.redisFailure(reason);
-      throw new QuotaError(
+      // Counted per request: each of them had its round trip fail.
+      for (let i = 0; i < batch.length; i++) this.#metrics.redisFailure(reason);
+      const failure = new QuotaError(
         'ERR_QUOTA_REDIS_UNAVAILABLE',
         `quota: redis ${reason}: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
+        { cause: err },
       );
+      for (const w of batch) w.reject(failure);
+      return;
     }
     this.#metrics.redisLatency(Number(process.hrtime.bigint() - started) / 1e9);
+    let replies: TakeReply[];
     try {
-      return decodeTakeReply(reply, buckets.length);
+      replies = decodeTakeBatch(reply, batch);
     } catch (err) {
-      this.#metrics.redisFailure('error');
-      throw new QuotaError('ERR_QUOTA_REDIS_UNAVAILABLE', `quota: ${(err as Error).message}`, { cause: err });
+      for (let i = 0; i < batch.length; i++) this.#metrics.redisFailure('error');
+      const failure = new QuotaError('ERR_QUOTA_REDIS_UNAVAILABLE', `quota: ${(err as Error).message}`, {
+        cause: err,
+      });
+      for (const w of batch) w.reject(failure);
+      return;
     }
+    for (let i = 0; i < batch.length; i++) (batch[i] as Waiting).resolve(replies[i] as TakeReply);
   }
 
   /** Close the connection; pending calls fail (their requests fall back per `on_unavailable`). */

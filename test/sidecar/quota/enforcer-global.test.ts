@@ -104,6 +104,26 @@ describe('enforcer: global limits on a shared Redis', { skip: REDIS_SKIP, timeou
     assert.match(text, /palisade_quota_redis_up 1/);
   });
 
+  test('requests of one tick share a script call: each is decided in order and all or nothing', async (t) => {
+    const { sidecars: s } = await sidecars(t, 1);
+    const e = (s[0] as { e: QuotaEnforcer }).e;
+    const both = parseLimits([
+      { name: 'wide', key: 'k', limit: 2, window: '1h', scope: 'global' },
+      { name: 'narrow', key: 'k', limit: 1, window: '1h', scope: 'global' },
+    ]);
+    const wideOnly = parseLimits([{ name: 'wide', key: 'k', limit: 2, window: '1h', scope: 'global' }]);
+    // Four requests started in the same tick go to Redis together.
+    const ds = await Promise.all([e.check(both), e.check(both), e.check(both), e.check(wideOnly)]);
+    assert.deepEqual(
+      ds.map((d) => d.allowed),
+      [true, false, false, true],
+      'the 2nd and 3rd are refused by "narrow" and charge "wide" nothing, so the 4th still fits',
+    );
+    const refused = ds[1];
+    assert.ok(refused !== undefined && !refused.allowed && refused.limit === 'narrow');
+    assert.equal((await e.check(wideOnly)).allowed, false, '"wide" is now spent');
+  });
+
   test('window boundaries on the injected clock, across both sidecars', async (t) => {
     const { sidecars: s, clock } = await sidecars(t, 2);
     const es = s.map((x) => x.e);
