@@ -75,6 +75,13 @@ export const auditConfigSchema = z.strictObject({
   buffer_records: z.number().int().min(16).max(10_000_000).default(65_536),
   /** How often buffered records are written and the file fsync'd. */
   flush_interval: durationField(10).default(1_000),
+  /**
+   * How long a new record may wait for others to share its write (0: the next turn of the event loop).
+   * Under load a write per few records costs a busy sidecar more than its own request handling; a few
+   * milliseconds gather hundreds into one write. Bounded by `flush_interval`; 1,024 waiting records are
+   * written at once.
+   */
+  batch_delay: durationField(0).default(5),
   checkpoint: z
     .strictObject({
       /** Sign a checkpoint after this many records… */

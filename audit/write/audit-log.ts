@@ -21,6 +21,8 @@ import { planRetention, type Removal } from './retention.js';
 import { SegmentFile } from './segment-file.js';
 
 const BATCH = 4096;
+/** Records waiting that are written at once, without waiting out `batch_delay`. */
+const BATCH_NOW = 1024;
 
 /**
  * Tracing without logging on the hot path: `palisade:audit:refused` gets `{dir, reason, mode}` for each
@@ -69,6 +71,7 @@ export class FileAuditLog implements AuditLog {
   #retentionDue = false;
   #segmentHasRecords = false;
   #scheduled = false;
+  #batchTimer: NodeJS.Timeout | null = null;
   #draining: Promise<void> | null = null;
   #timer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -146,12 +149,25 @@ export class FileAuditLog implements AuditLog {
   }
 
   #schedule(): void {
-    if (this.#scheduled) return;
+    if (this.#scheduled) {
+      // Enough waiting for one good write: do not hold them for the rest of the delay.
+      if (this.#queue.length >= BATCH_NOW && this.#batchTimer !== null) {
+        clearTimeout(this.#batchTimer);
+        this.#batchTimer = null;
+        this.#scheduled = false;
+        void this.#drain();
+      }
+      return;
+    }
     this.#scheduled = true;
-    setImmediate(() => {
+    const run = () => {
+      this.#batchTimer = null;
       this.#scheduled = false;
       void this.#drain();
-    });
+    };
+    const delay = Math.min(this.#config.batch_delay, this.#config.flush_interval);
+    if (delay === 0) setImmediate(run);
+    else this.#batchTimer = setTimeout(run, delay);
   }
 
   healthy(): boolean {
@@ -382,6 +398,8 @@ export class FileAuditLog implements AuditLog {
   async #close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#timer);
+    if (this.#batchTimer !== null) clearTimeout(this.#batchTimer);
+    this.#batchTimer = null;
     let failure: string | null = null;
     try {
       await this.#drain();

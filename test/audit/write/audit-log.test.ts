@@ -349,3 +349,38 @@ describe('openAuditLog: pressure and failures', () => {
     assert.equal(log.status().reason, 'the audit log is closed');
   });
 });
+
+describe('openAuditLog: batching', () => {
+  test('records arriving within batch_delay share one write; none waits longer than the delay', async (t) => {
+    const fx = await logFixture(t);
+    const log = await fx.open({ batch_delay: '40ms' });
+    const batches: number[] = [];
+    const onBatch = (m: unknown) => batches.push((m as { records: number }).records);
+    subscribe('palisade:audit:batch', onBatch);
+    t.after(() => unsubscribe('palisade:audit:batch', onBatch));
+    for (let i = 0; i < 10; i++) log.record(authzEvent());
+    await new Promise((r) => setTimeout(r, 15));
+    assert.deepEqual(batches, [], 'nothing written before the delay');
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(batches, [10], 'one write for the ten records');
+    assert.equal(log.counters.written, 10);
+    await log.close();
+    assert.equal((await verify(fx.dir)).decisions, 10);
+  });
+
+  test('batch_delay 0 writes on the next turn; a full batch does not wait out the delay', async (t) => {
+    const fx = await logFixture(t);
+    const eager = await fx.open({ batch_delay: 0 });
+    eager.record(authzEvent());
+    for (let i = 0; i < 50 && eager.counters.written === 0; i++) await new Promise((r) => setTimeout(r, 2));
+    assert.equal(eager.counters.written, 1, 'written without a flush');
+    await eager.close();
+
+    const fx2 = await logFixture(t);
+    const patient = await fx2.open({ batch_delay: '10s', flush_interval: '10s' });
+    for (let i = 0; i < 1100; i++) patient.record(authzEvent());
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(patient.counters.written >= 1024, `written ${patient.counters.written} without waiting 10 s`);
+    await patient.close();
+  });
+});
