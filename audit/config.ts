@@ -77,9 +77,8 @@ export const auditConfigSchema = z.strictObject({
   flush_interval: durationField(10).default(1_000),
   /**
    * How long a new record may wait for others to share its write (0: the next turn of the event loop).
-   * Under load a write per few records costs a busy sidecar more than its own request handling; a few
-   * milliseconds gather hundreds into one write. Bounded by `flush_interval`; 1,024 waiting records are
-   * written at once.
+   * Under load a few milliseconds gather hundreds of records into one write(2) and one thread-pool round
+   * trip instead of one per turn. Bounded by `flush_interval`; 1,024 waiting records are written at once.
    */
   batch_delay: durationField(0).default(5),
   checkpoint: z
