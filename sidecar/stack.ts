@@ -8,21 +8,18 @@ import type { Logger } from '../lib/logger.js';
 import { SidecarMetrics } from './admin/metrics.js';
 import { type RunningAdmin, startAdminServer } from './admin/server.js';
 import { type AuditSink, nullAuditSink, openDecisionLog } from './audit-sink.js';
-import { loadVerificationKey } from './authz/bundle-signature.js';
 import { type PolicyEngine, staticEngine } from './authz/engine.js';
 import { inputContext } from './authz/input.js';
-import { PolicyStore } from './authz/policy-store.js';
+import type { PolicyStore } from './authz/policy-store.js';
 import type { SidecarConfig } from './config.js';
 import { SidecarError } from './errors.js';
 import { type IdentitySource, startIdentity } from './identity/identity-source.js';
 import { type RunningListener, startInboundListener } from './listener/inbound.js';
 import { startOutboundListener } from './listener/outbound.js';
 import type { AppForwarder } from './protocols/forward.js';
-import { h1Forwarder } from './protocols/forward-h1.js';
-import { h2cForwarder } from './protocols/forward-h2c.js';
 import { httpInboundHandler } from './protocols/http-inbound.js';
 import { tcpInboundHandler } from './protocols/tcp-inbound.js';
-import { createQuotaEnforcer, type QuotaEnforcer } from './quota/index.js';
+import type { QuotaEnforcer } from './quota/index.js';
 import { parsePeerId } from './tls/peer-identity.js';
 
 export interface SidecarOptions {
@@ -72,10 +69,12 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
     const store = identity.store;
 
     // One enforcer per process; it never waits for Redis (global limits follow on_unavailable until then).
+    // The policy engine, the app forwarders and the quota enforcer are imported only by sidecars that use
+    // them: a client-only sidecar (outbound listeners) then holds no Wasm runtime, builtins or HTTP client.
     const quota =
       config.quota === undefined
         ? undefined
-        : await createQuotaEnforcer(config.quota, {
+        : await (await import('./quota/index.js')).createQuotaEnforcer(config.quota, {
             metricsRegistry: metrics.registry,
             logger: logger.child({ component: 'quota' }),
           });
@@ -85,6 +84,10 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
     let policyStore: PolicyStore | undefined;
     if (options.policyEngine) policy = options.policyEngine;
     else if (config.policy) {
+      const [{ loadVerificationKey }, { PolicyStore }] = await Promise.all([
+        import('./authz/bundle-signature.js'),
+        import('./authz/policy-store.js'),
+      ]);
       const verificationKey =
         config.policy.verification_key === undefined
           ? undefined
@@ -102,7 +105,8 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
       closers.push(() => policyStore?.close() ?? Promise.resolve());
       policy = policyStore;
     } else {
-      logger.warn('no policy configured: every inbound request will be denied (fail closed)');
+      if (config.inbound.length > 0)
+        logger.warn('no policy configured: every inbound request will be denied (fail closed)');
       policy = staticEngine(undefined);
     }
 
@@ -127,7 +131,10 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
       let forwarder: AppForwarder | undefined;
       if (cfg.protocol === 'http') {
         const app = { host: cfg.app.host, port: cfg.app.port, timeoutMs: config.limits.request_timeout };
-        forwarder = cfg.app_protocol === 'h2c' ? h2cForwarder(app) : h1Forwarder(app);
+        forwarder =
+          cfg.app_protocol === 'h2c'
+            ? (await import('./protocols/forward-h2c.js')).h2cForwarder(app)
+            : (await import('./protocols/forward-h1.js')).h1Forwarder(app);
         closers.push(() => forwarder?.close() ?? Promise.resolve());
       }
       const common = {
@@ -183,7 +190,8 @@ export async function startSidecar(config: SidecarConfig, options: SidecarOption
       notReady() {
         const problems: string[] = [];
         if (store.info.notAfter.getTime() <= Date.now()) problems.push('SVID expired');
-        if (policy.current === undefined) problems.push('no policy loaded');
+        // Only inbound requests are decided by the policy: a client-only sidecar is ready without one.
+        if (inbound.length > 0 && policy.current === undefined) problems.push('no policy loaded');
         if (!audit.healthy()) problems.push(`audit log: ${audit.problem ?? 'unhealthy'}`);
         return problems;
       },

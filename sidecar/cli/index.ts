@@ -7,11 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { runAction } from '../../lib/cli.js';
 import { ExitCode } from '../../lib/errors.js';
-import { loadSidecarConfig } from '../config.js';
 import { DECISION_ENTRYPOINT, decisionModule } from '../quota/decision.js';
-import { startSidecar } from '../stack.js';
-import { startDemoApp } from '../up/demo-app.js';
-import { meshUp } from '../up/mesh-up.js';
+
+// Each action imports what it runs when it runs: a sidecar process should not hold the demo mesh, the CA or
+// the Rego compiler in memory (every MB counts once per pod).
 
 /**
  * Resolves on the first SIGINT or SIGTERM. Later signals are absorbed while the process shuts down: Ctrl-C
@@ -39,15 +38,16 @@ function parsePort(raw: string): number {
 }
 
 /** The `up` action, shared by `palisade up` and `palisade sidecar up`. */
-const upAction = runAction<{ policies?: string }>(async (ctx, opts) =>
-  meshUp({
+const upAction = runAction<{ policies?: string }>(async (ctx, opts) => {
+  const { meshUp } = await import('../up/mesh-up.js');
+  return meshUp({
     stateDir: ctx.stateDir,
     logger: ctx.logger,
     print: (line) => process.stdout.write(`${line}\n`),
     until: untilSignal(),
     ...(opts.policies ? { policyDir: resolve(opts.policies) } : {}),
-  }),
-);
+  });
+});
 
 const UP_HELP = `
 Starts citadel (creating a CA in the state directory if there is none), builds policies/ into a Wasm
@@ -87,6 +87,10 @@ Examples:
     )
     .action(
       runAction<{ config: string }>(async (ctx, opts) => {
+        const [{ loadSidecarConfig }, { startSidecar }] = await Promise.all([
+          import('../config.js'),
+          import('../stack.js'),
+        ]);
         const config = await loadSidecarConfig(opts.config, { env: ctx.env });
         const running = await startSidecar(config, {
           logger: ctx.logger,
@@ -148,6 +152,7 @@ evaluates it once per request instead of one call per entrypoint (docs/quota.md)
     .addHelpText('after', '\nExample:\n  $ palisade sidecar demo-app --name orders --port 18081')
     .action(
       runAction<{ name: string; port: number }>(async (_ctx, opts) => {
+        const { startDemoApp } = await import('../up/demo-app.js');
         const server = await startDemoApp(opts.name, opts.port);
         await untilSignal();
         await new Promise((r) => server.close(r));

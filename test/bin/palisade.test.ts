@@ -24,4 +24,18 @@ describe('palisade CLI conventions', () => {
     const c = await runCli(['no-such-command']);
     assert.equal(c.code, 2);
   });
+
+  test('help lists every group, whichever group a command line names', async () => {
+    const all = await runCli(['--help']);
+    for (const group of ['ca', 'cert', 'token', 'citadel', 'policy', 'sidecar', 'up', 'audit'])
+      assert.match(all.stdout, new RegExp(`\\n  ${group} `), `--help lists ${group}`);
+    // Groups load on demand: the named group answers, even after a global option that takes a value.
+    const sidecar = await runCli(['--state-dir', 'no-such-command', 'sidecar', '--help']);
+    assert.equal(sidecar.code, 0);
+    assert.match(sidecar.stdout, /Usage: palisade sidecar/);
+    assert.match(sidecar.stdout, /run \[options\]/);
+    const help = await runCli(['help', 'policy']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: palisade policy/);
+  });
 });

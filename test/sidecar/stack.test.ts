@@ -131,6 +131,23 @@ describe('HTTP/1.1 through a sidecar pair', () => {
     );
     assert.match(r.data, /^HTTP\/1\.1 403/);
     assert.match(r.data, /"reason":"no policy loaded"/);
+    const notReady = await httpGet(server.admin.port, '/ready');
+    assert.equal(notReady.status, 503);
+    assert.match(notReady.body, /no policy loaded/);
+    // A sidecar with only outbound listeners decides nothing, so it is ready without a policy.
+    const client = await sidecarFor(
+      t,
+      WEB,
+      pki.web,
+      {
+        outbound: [
+          { port: 0, service: 'orders', address: `127.0.0.1:${server.inbound[0]?.port}`, identity: ORDERS },
+        ],
+      },
+      { policyEngine: staticEngine(undefined) },
+    );
+    const ready = await httpGet(client.admin.port, '/ready');
+    assert.equal(ready.status, 200, ready.body);
   });
 });
 
