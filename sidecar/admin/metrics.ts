@@ -2,7 +2,7 @@
  * @module The sidecar's Prometheus metrics (prom-client), one registry per sidecar so several can share a
  * process in tests. Admin layer; the hot path only increments pre-labelled children.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Latency buckets in seconds, fine-grained below a millisecond where a proxy's overhead lives. */
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
@@ -74,6 +74,9 @@ export class SidecarMetrics {
 
   /** `certExpiry` is read on each scrape, so the gauge is current without a timer. */
   constructor(certExpiry: () => number) {
+    // The process's own figures (resident memory, heap, CPU, event-loop delay, GC): what an operator sizing a
+    // pod's limits or chasing latency looks at first. Gathered when scraped.
+    collectDefaultMetrics({ register: this.registry });
     this.certExpirySeconds = new Gauge({
       name: 'palisade_sidecar_certificate_expiry_seconds',
       help: 'Seconds until the sidecar SVID expires',

@@ -270,6 +270,9 @@ describe('admin', () => {
       /palisade_sidecar_requests_total\{listener="inbound\[0\]",protocol="http\/1\.1",decision="allow",code="200"\} 1/,
     );
     assert.match(metrics, /palisade_sidecar_certificate_expiry_seconds \d+/);
+    // The process's own figures, for sizing a pod and chasing latency.
+    assert.match(metrics, /^process_resident_memory_bytes \d+/m);
+    assert.match(metrics, /^nodejs_eventloop_lag_p99_seconds /m);
     const config = (await httpGet(admin, '/config')).body;
     assert.doesNotMatch(config, /PRIVATE KEY/);
     assert.equal(JSON.parse(config).identity.spiffe_id, ORDERS);
