@@ -13,6 +13,7 @@ import {
   MAX_HOST_BUILTIN_ARITY,
   MEMORY_MODULE,
   MEMORY_NAME,
+  PALISADE_HOST_EXPORTS,
   STRICT_GLOBAL,
 } from './abi.js';
 import { FunctionContext, type Linker } from './function-context.js';
@@ -64,6 +65,7 @@ export function compileToWasm(policy: Policy, options: CompileOptions = {}): Com
 function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: CompileOptions): CompiledPolicy {
   const mod = rt.mod;
   const strings = (policy.static?.strings ?? []).map((s) => s.value);
+  const files = (policy.static?.files ?? []).map((f) => f.value);
   const builtinFuncs = policy.static?.builtin_funcs ?? [];
   const plans = policy.plans?.plans ?? [];
   const funcs = policy.funcs?.funcs ?? [];
@@ -122,7 +124,11 @@ function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: Compi
     },
     lowerBlock,
     dynamicTargets,
-    lowerCall(c, name, args) {
+    runtimeError(at, message) {
+      const file = files[at.file] ?? '';
+      return data.text(`${file}:${at.row}:${at.col}: ${message}`);
+    },
+    lowerCall(c, name, args, at) {
       const f = funcNames.get(name);
       if (f) {
         if (args.length !== f.func.params.length) {
@@ -141,9 +147,23 @@ function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: Compi
         );
       }
       importedArity.add(args.length);
-      return mod.call(
-        HOST_BUILTIN_IMPORTS[args.length]!,
-        [mod.i32.const(b.hostId!), mod.i32.const(0), ...args],
+      // Record the arguments for a Palisade host (lossless boundary, runtime host-boundary.ts), then call.
+      const temps = args.map(() => c.scratch());
+      const recorded = [0, 1, 2, 3].map((i) =>
+        temps[i] === undefined ? mod.i32.const(0) : mod.local.get(temps[i]!, I32),
+      );
+      recorded.push(mod.i32.const(data.string(`${files[at.file] ?? ''}:${at.row}`)));
+      return mod.block(
+        null,
+        [
+          ...args.map((a, i) => mod.local.set(temps[i]!, a)),
+          mod.call(rtName('rt_host_args'), recorded, binaryen.none),
+          mod.call(
+            HOST_BUILTIN_IMPORTS[args.length]!,
+            [mod.i32.const(b.hostId!), mod.i32.const(0), ...temps.map((t) => mod.local.get(t, I32))],
+            I32,
+          ),
+        ],
         I32,
       );
     },
@@ -263,6 +283,7 @@ function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: Compi
       ABI_MINOR_VERSION_GLOBAL,
       MEMORY_NAME,
       STRICT_GLOBAL,
+      ...PALISADE_HOST_EXPORTS,
     ]),
   );
   mod.addFunctionExport('abi_builtins', 'builtins');
