@@ -81,14 +81,13 @@ function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: Compi
   // --- builtins: native when the runtime has them, else the host through opa_builtinN ---
   const warnings: string[] = [];
   const hostIds: Record<string, number> = {};
-  const builtinByName = new Map<string, { native?: string; hostId?: number; returnsSet?: boolean }>();
+  const builtinByName = new Map<string, { native?: string; hostId?: number }>();
   const importedArity = new Set<number>();
   builtinFuncs.forEach((b, id) => {
     const native = options.nativeBuiltins === false ? undefined : rt.exports.get(nativeBuiltinExport(b.name));
     if (native) builtinByName.set(b.name, { native: native.internal });
     else {
-      const result = (b.decl as { result?: { type?: unknown } }).result;
-      builtinByName.set(b.name, { hostId: id, returnsSet: result?.type === 'set' });
+      builtinByName.set(b.name, { hostId: id });
       hostIds[b.name] = id;
       warnings.push(`builtin ${b.name} is not native to the Wasm runtime: the host must supply it`);
     }

@@ -6,7 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRegoTerm, toJson, toRegoString, type Value } from '../../../policy/value/index.js';
+import {
+  equal,
+  ObjectValue,
+  parseRegoTerm,
+  SetValue,
+  toJson,
+  toRegoString,
+  type Value,
+} from '../../../policy/value/index.js';
 import { compilePlan, type LoadOptions, loadPolicyModule } from '../../../policy/wasm/index.js';
 import { planRego } from './rego-fixture.js';
 
@@ -63,6 +71,56 @@ describe('host builtin values', () => {
       'x := json.patch({"a": {"b"}}, [{"op": "add", "path": "/a/c", "value": "c"}])\n',
     );
     assert.deepEqual(m.evaluate(undefined, 'a/x'), [{ result: { a: ['b', 'c'] } }]);
+  });
+});
+
+/** Deterministic pseudo-random Rego values (fixed-seed LCG): every kind, non-string keys, exact numbers. */
+function* values(n: number): Generator<Value> {
+  let seed = 7;
+  const next = (k: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % k;
+  };
+  const scalars = [
+    'null',
+    'true',
+    'false',
+    '0',
+    '-17',
+    '3.25',
+    '123456789012345678901234567890',
+    '-9223372036854775809',
+    '1.0000000000000000000001',
+    '1e400',
+    '""',
+    '"a\\"b"',
+    '"h\u00e9llo \ud83d\ude00"',
+  ];
+  const gen = (depth: number): Value => {
+    const kind = depth > 2 ? 0 : next(4);
+    if (kind === 0) return parseRegoTerm(scalars[next(scalars.length)]!);
+    const items = Array.from({ length: next(4) }, () => gen(depth + 1));
+    if (kind === 1) return items;
+    if (kind === 2) return SetValue.from(items);
+    return ObjectValue.from(items.map((v) => [gen(depth + 1), v]));
+  };
+  for (let i = 0; i < n; i++) yield gen(0);
+}
+
+describe('host builtin values (generated)', () => {
+  it('a value given to a host builtin and returned unchanged reads back equal', async () => {
+    const m = await moduleOf('x := json.patch(input.v, [])\n');
+    let compared = 0;
+    for (const v of values(300)) {
+      const rs = m.evaluateExact(`{"v": ${toRegoString(v)}}`, 'a/x');
+      const got = (rs[0] as ObjectValue | undefined)?.get('result');
+      assert.ok(
+        got !== undefined && equal(got, v),
+        `${toRegoString(v)} came back as ${String(got && toRegoString(got))}`,
+      );
+      compared++;
+    }
+    assert.equal(compared, 300);
   });
 });
 
