@@ -73,11 +73,14 @@ export const HOST_ARG_EXPORT = 'palisade_host_arg';
 export const HOST_CALL_SITE_EXPORT = 'palisade_host_call_site';
 /** `()`: the SDK's next `opa_json_parse` (of a builtin's result) reads Rego value text. */
 export const HOST_RESULT_REGO_EXPORT = 'palisade_host_result_rego';
+/** `(value) -> 0|1`: 1 when the SDK's JSON reading of the value is exact (then the host need not dump it). */
+export const JSON_EXACT_EXPORT = 'palisade_json_exact';
 /** `() -> value`: the result set of the latest evaluation (until the heap is reset). */
 export const EVAL_RESULT_EXPORT = 'palisade_eval_result';
 export const PALISADE_HOST_EXPORTS = [
   HOST_ARG_EXPORT,
   HOST_CALL_SITE_EXPORT,
   HOST_RESULT_REGO_EXPORT,
+  JSON_EXACT_EXPORT,
   EVAL_RESULT_EXPORT,
 ] as const;

@@ -73,7 +73,7 @@ export function registryHostBuiltins(scope: HostBuiltinScope): HostBuiltinSource
             try {
               const bridge = scope.bridge;
               const values = bridge
-                ? args.map((_, i) => bridge.arg(i))
+                ? args.map((a, i) => bridge.arg(i, a))
                 : args.map((a, i) => {
                     const v = fromJS(a, `${name} operand ${i + 1}`);
                     // JSON turned the module's sets into arrays; the declaration says which were sets

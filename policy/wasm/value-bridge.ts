@@ -8,8 +8,19 @@ import {
   HOST_ARG_EXPORT,
   HOST_CALL_SITE_EXPORT,
   HOST_RESULT_REGO_EXPORT,
+  JSON_EXACT_EXPORT,
 } from '../codegen/abi.js';
-import { isSet, parseRegoTerm, toRegoString, type Value } from '../value/index.js';
+import {
+  fromJS,
+  isBoolean,
+  isObject,
+  isSet,
+  isString,
+  parseRegoTerm,
+  toJS,
+  toRegoString,
+  type Value,
+} from '../value/index.js';
 
 type Exports = Record<string, unknown>;
 
@@ -22,6 +33,7 @@ export class ValueBridge {
   readonly #dump: (v: number) => number;
   readonly #arg: (i: number) => number;
   readonly #site: () => number;
+  readonly #jsonExact: (v: number) => number;
   readonly #resultRego: () => void;
   readonly #evalResult: () => number;
 
@@ -30,6 +42,7 @@ export class ValueBridge {
     this.#dump = exports.opa_value_dump as (v: number) => number;
     this.#arg = exports[HOST_ARG_EXPORT] as (i: number) => number;
     this.#site = exports[HOST_CALL_SITE_EXPORT] as () => number;
+    this.#jsonExact = exports[JSON_EXACT_EXPORT] as (v: number) => number;
     this.#resultRego = exports[HOST_RESULT_REGO_EXPORT] as () => void;
     this.#evalResult = exports[EVAL_RESULT_EXPORT] as () => number;
   }
@@ -41,6 +54,7 @@ export class ValueBridge {
       HOST_ARG_EXPORT,
       HOST_CALL_SITE_EXPORT,
       HOST_RESULT_REGO_EXPORT,
+      JSON_EXACT_EXPORT,
       EVAL_RESULT_EXPORT,
     ];
     return needed.every((n) => typeof exports[n] === 'function')
@@ -48,11 +62,14 @@ export class ValueBridge {
       : undefined;
   }
 
-  /** Argument `i` of the host builtin call in progress. */
-  arg(i: number): Value {
+  /**
+   * Argument `i` of the host builtin call in progress. `sdkArg` is the SDK's JSON reading of it, used when
+   * the module says that reading is exact (most arguments: dumping them again would double the cost).
+   */
+  arg(i: number, sdkArg: unknown): Value {
     const addr = this.#arg(i);
     if (addr === 0) throw new Error(`the module recorded no host argument ${i + 1}`);
-    return this.#read(addr);
+    return this.#jsonExact(addr) === 1 ? fromJS(sdkArg) : this.#read(addr);
   }
 
   /** `file:row` of the host builtin call in progress. */
@@ -63,10 +80,11 @@ export class ValueBridge {
   }
 
   /**
-   * A builtin result for the SDK to load: Rego text, which the module parses as a value (the SDK copies an
-   * ArrayBuffer verbatim and calls opa_json_parse on it right away).
+   * A builtin result for the SDK to load: plain JSON when that is exact, else Rego text, which the module
+   * parses as a value (the SDK copies an ArrayBuffer verbatim and calls opa_json_parse on it right away).
    */
-  result(v: Value): ArrayBuffer {
+  result(v: Value): unknown {
+    if (jsonExact(v)) return toJS(v);
     this.#resultRego();
     return encoder.encode(toRegoString(v)).buffer as ArrayBuffer;
   }
@@ -84,4 +102,13 @@ export class ValueBridge {
     const end = bytes.indexOf(0, at);
     return parseRegoTerm(decoder.decode(bytes.subarray(at, end < 0 ? bytes.length : end)));
   }
+}
+
+/** Whether JSON carries `v` exactly: no sets, only string keys, numbers that print the same in JSON and Rego. */
+function jsonExact(v: Value): boolean {
+  if (v === null || isString(v) || isBoolean(v)) return true;
+  if (typeof v === 'number') return Math.abs(v) < 1e21;
+  if (Array.isArray(v)) return v.every(jsonExact);
+  if (isObject(v)) return v.keys().every(isString) && v.values().every(jsonExact);
+  return false;
 }

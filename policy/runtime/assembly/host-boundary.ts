@@ -4,6 +4,11 @@
 // address here and dumps it as Rego text, and may ask for its result text to be parsed as a Rego value.
 // Runtime layer.
 
+import {
+  N_INT, T_ARRAY, T_BOOLEAN, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
+  arr_get, coll_len, num_get_int, num_repr, obj_key, obj_val, vtype,
+} from './value';
+
 // Arguments of the host call in progress (codegen records them just before each opa_builtinN call).
 const HOST_ARGS: usize = memory.data(16);
 let result_as_rego: bool = false;
@@ -51,3 +56,31 @@ export function set_last_result(rs: usize): void {
 export function palisade_eval_result(): usize {
   return last_result;
 }
+
+/**
+ * Host: 1 when the SDK's JSON reading of `v` is already exact (no sets, only string keys, integers within
+ * ±2^53, no decimals), so the host can take the SDK's argument instead of dumping `v` again.
+ */
+export function palisade_json_exact(v: usize): i32 {
+  const t = vtype(v);
+  if (t == T_NULL || t == T_BOOLEAN || t == T_STRING) return 1;
+  if (t == T_NUMBER) {
+    if (num_repr(v) != N_INT) return 0;
+    const i = num_get_int(v);
+    return i <= MAX_SAFE && i >= -MAX_SAFE ? 1 : 0;
+  }
+  const n = coll_len(v);
+  if (t == T_ARRAY) {
+    for (let i: u32 = 0; i < n; i++) if (!palisade_json_exact(arr_get(v, i))) return 0;
+    return 1;
+  }
+  if (t == T_OBJECT) {
+    for (let i: u32 = 0; i < n; i++) {
+      if (vtype(obj_key(v, i)) != T_STRING || !palisade_json_exact(obj_val(v, i))) return 0;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+const MAX_SAFE: i64 = 9007199254740991;
