@@ -26,6 +26,12 @@ allow if {
 }
 `;
 
+// Every call here goes to the host (the registry through the SDK): shows what a host builtin costs.
+const HOST = `package host
+import rego.v1
+label := sprintf("%s %v", [input.principal, object.remove(input.meta, ["secret"])])
+`;
+
 interface Target {
   name: string;
   files: { path: string; text: string }[];
@@ -41,6 +47,13 @@ const targets: Target[] = [
     entrypoint: 'authz/allow',
     data: { bindings: { 'spiffe://mesh/a': ['admin'] } },
     input: { method: 'POST', path: '/api/x', principal: 'spiffe://mesh/a', source_ip: '10.1.2.3' },
+  },
+  {
+    name: 'host builtins',
+    files: [{ path: 'host.rego', text: HOST }],
+    entrypoint: 'host/label',
+    data: {},
+    input: { principal: 'spiffe://mesh/a', meta: { secret: 'x', team: 'orders', tier: 2 } },
   },
   {
     name: 'policies/quota.rego',

@@ -60,3 +60,27 @@ export const EVAL_FORMAT_VALUE = 1;
  * evaluation instead of making the call undefined). Other hosts never touch it and get OPA's default.
  */
 export const STRICT_GLOBAL = 'palisade_strict_builtin_errors';
+
+/**
+ * Palisade's lossless host-builtin boundary (policy/runtime/assembly/host-boundary.ts). The SDK passes
+ * builtin arguments and results as JSON, which turns sets into arrays, non-string keys into strings and big
+ * numbers into doubles; Palisade's loader reads arguments and the result set with `opa_value_dump` instead
+ * and returns builtin results as Rego text. Other hosts never call these and see OPA's behaviour.
+ */
+/** `(i) -> value`: argument `i` of the host builtin call in progress (0 when absent). */
+export const HOST_ARG_EXPORT = 'palisade_host_arg';
+/** `() -> value`: `file:row` of the host builtin call in progress (a string), for error messages. */
+export const HOST_CALL_SITE_EXPORT = 'palisade_host_call_site';
+/** `()`: the SDK's next `opa_json_parse` (of a builtin's result) reads Rego value text. */
+export const HOST_RESULT_REGO_EXPORT = 'palisade_host_result_rego';
+/** `(value) -> 0|1`: 1 when the SDK's JSON reading of the value is exact (then the host need not dump it). */
+export const JSON_EXACT_EXPORT = 'palisade_json_exact';
+/** `() -> value`: the result set of the latest evaluation (until the heap is reset). */
+export const EVAL_RESULT_EXPORT = 'palisade_eval_result';
+export const PALISADE_HOST_EXPORTS = [
+  HOST_ARG_EXPORT,
+  HOST_CALL_SITE_EXPORT,
+  HOST_RESULT_REGO_EXPORT,
+  JSON_EXACT_EXPORT,
+  EVAL_RESULT_EXPORT,
+] as const;

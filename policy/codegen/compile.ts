@@ -13,6 +13,7 @@ import {
   MAX_HOST_BUILTIN_ARITY,
   MEMORY_MODULE,
   MEMORY_NAME,
+  PALISADE_HOST_EXPORTS,
   STRICT_GLOBAL,
 } from './abi.js';
 import { FunctionContext, type Linker } from './function-context.js';
@@ -64,6 +65,7 @@ export function compileToWasm(policy: Policy, options: CompileOptions = {}): Com
 function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: CompileOptions): CompiledPolicy {
   const mod = rt.mod;
   const strings = (policy.static?.strings ?? []).map((s) => s.value);
+  const files = (policy.static?.files ?? []).map((f) => f.value);
   const builtinFuncs = policy.static?.builtin_funcs ?? [];
   const plans = policy.plans?.plans ?? [];
   const funcs = policy.funcs?.funcs ?? [];
@@ -79,14 +81,13 @@ function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: Compi
   // --- builtins: native when the runtime has them, else the host through opa_builtinN ---
   const warnings: string[] = [];
   const hostIds: Record<string, number> = {};
-  const builtinByName = new Map<string, { native?: string; hostId?: number; returnsSet?: boolean }>();
+  const builtinByName = new Map<string, { native?: string; hostId?: number }>();
   const importedArity = new Set<number>();
   builtinFuncs.forEach((b, id) => {
     const native = options.nativeBuiltins === false ? undefined : rt.exports.get(nativeBuiltinExport(b.name));
     if (native) builtinByName.set(b.name, { native: native.internal });
     else {
-      const result = (b.decl as { result?: { type?: unknown } }).result;
-      builtinByName.set(b.name, { hostId: id, returnsSet: result?.type === 'set' });
+      builtinByName.set(b.name, { hostId: id });
       hostIds[b.name] = id;
       warnings.push(`builtin ${b.name} is not native to the Wasm runtime: the host must supply it`);
     }
@@ -122,7 +123,11 @@ function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: Compi
     },
     lowerBlock,
     dynamicTargets,
-    lowerCall(c, name, args) {
+    runtimeError(at, message) {
+      const file = files[at.file] ?? '';
+      return data.text(`${file}:${at.row}:${at.col}: ${message}`);
+    },
+    lowerCall(c, name, args, at) {
       const f = funcNames.get(name);
       if (f) {
         if (args.length !== f.func.params.length) {
@@ -141,9 +146,23 @@ function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: Compi
         );
       }
       importedArity.add(args.length);
-      return mod.call(
-        HOST_BUILTIN_IMPORTS[args.length]!,
-        [mod.i32.const(b.hostId!), mod.i32.const(0), ...args],
+      // Record the arguments for a Palisade host (lossless boundary, runtime host-boundary.ts), then call.
+      const temps = args.map(() => c.scratch());
+      const recorded = [0, 1, 2, 3].map((i) =>
+        temps[i] === undefined ? mod.i32.const(0) : mod.local.get(temps[i]!, I32),
+      );
+      recorded.push(mod.i32.const(data.string(`${files[at.file] ?? ''}:${at.row}`)));
+      return mod.block(
+        null,
+        [
+          ...args.map((a, i) => mod.local.set(temps[i]!, a)),
+          mod.call(rtName('rt_host_args'), recorded, binaryen.none),
+          mod.call(
+            HOST_BUILTIN_IMPORTS[args.length]!,
+            [mod.i32.const(b.hostId!), mod.i32.const(0), ...temps.map((t) => mod.local.get(t, I32))],
+            I32,
+          ),
+        ],
         I32,
       );
     },
@@ -263,6 +282,7 @@ function link(policy: Policy, rt: ReturnType<typeof readRuntime>, options: Compi
       ABI_MINOR_VERSION_GLOBAL,
       MEMORY_NAME,
       STRICT_GLOBAL,
+      ...PALISADE_HOST_EXPORTS,
     ]),
   );
   mod.addFunctionExport('abi_builtins', 'builtins');

@@ -3,7 +3,7 @@
  * `BreakStmt` and undefined statements branch to, operands, and calls into the runtime. Codegen layer.
  */
 import binaryen from 'binaryen';
-import type { Block, Operand } from '../ir/ir.js';
+import type { Block, Operand, Position } from '../ir/ir.js';
 import type { StaticData } from './static-data.js';
 
 /** What a function body needs from the module being linked. */
@@ -18,8 +18,18 @@ export interface Linker {
   stringText(index: number): string;
   /** Lower a nested IR block (with its own label). */
   lowerBlock(ctx: FunctionContext, block: Block): binaryen.ExpressionRef;
-  /** Lower a call to a plan function or builtin by name. */
-  lowerCall(ctx: FunctionContext, func: string, args: binaryen.ExpressionRef[]): binaryen.ExpressionRef;
+  /** Lower a call to a plan function or builtin by name (`at`: the call's position, for host errors). */
+  lowerCall(
+    ctx: FunctionContext,
+    func: string,
+    args: binaryen.ExpressionRef[],
+    at: Position,
+  ): binaryen.ExpressionRef;
+  /**
+   * A runtime error message in static data, as OPA's Wasm runtime words it: `file:row:col: message`
+   * (e.g. `test-1.rego:4:1: var assignment conflict`).
+   */
+  runtimeError(at: Position, message: string): { ptr: number; len: number };
   /** Plan functions callable through CallDynamicStmt. */
   readonly dynamicTargets: readonly { path: readonly string[]; arity: number; wasmName: string }[];
 }

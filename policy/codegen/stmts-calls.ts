@@ -17,6 +17,7 @@ export const callLowerers: Pick<Lowerers, 'CallStmt' | 'CallDynamicStmt'> = {
         c,
         s.func,
         (s.args ?? []).map((a) => c.operand(a)),
+        s,
       ),
     ),
   CallDynamicStmt: lowerCallDynamic,

@@ -24,9 +24,10 @@ export const valueLowerers: Pick<
   AssignIntStmt: (c, s) => c.set(s.target, c.mod.i32.const(c.linker.data.int(BigInt(s.value)))),
   AssignVarStmt: (c, s) => c.set(s.target, c.operand(s.source)),
   AssignVarOnceStmt: (c, s) => {
-    // a second, different value for a complete rule is a conflict (OPA's eval_conflict_error)
+    // a second, different value for a complete rule or function is a conflict (OPA's eval_conflict_error,
+    // worded as OPA's Wasm runtime aborts)
     const m = c.mod;
-    const msg = c.linker.data.text('eval_conflict_error: complete rules must not produce multiple outputs');
+    const msg = c.linker.runtimeError(s, 'var assignment conflict');
     const tmp = c.scratch();
     return m.block(null, [
       m.local.set(tmp, c.operand(s.source)),

@@ -3,7 +3,7 @@
  * files, so a missing statement is a type error. Codegen layer.
  */
 import type binaryen from 'binaryen';
-import type { Block, Stmt, StmtBodies, StmtType } from '../ir/ir.js';
+import type { Block, Position, Stmt, StmtBodies, StmtType } from '../ir/ir.js';
 import type { FunctionContext } from './function-context.js';
 import { callLowerers } from './stmts-calls.js';
 import { collectionLowerers } from './stmts-collections.js';
@@ -12,7 +12,7 @@ import { testLowerers } from './stmts-tests.js';
 import { valueLowerers } from './stmts-values.js';
 
 export type Lowerers = {
-  [K in StmtType]: (c: FunctionContext, s: Readonly<StmtBodies[K]>) => binaryen.ExpressionRef;
+  [K in StmtType]: (c: FunctionContext, s: Readonly<StmtBodies[K]> & Position) => binaryen.ExpressionRef;
 };
 
 const LOWERERS: Lowerers = {

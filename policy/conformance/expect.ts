@@ -17,7 +17,7 @@ export type Target = 'ir' | 'wasm';
 /** Undefined when the outcome matches; otherwise a one-line reason for the report. */
 export function judge(c: ConformanceCase, got: CaseResult, target: Target): string | undefined {
   const expectsError = c.wantErrorCode !== undefined || c.wantError !== undefined;
-  if (expectsError && !(target === 'wasm' && c.strictError)) {
+  if (expectsError) {
     if (got.kind !== 'error')
       return `want error ${c.wantErrorCode ?? ''} ${c.wantError ?? ''}, got ${show(got)}`;
     if (target === 'ir' && c.wantErrorCode !== undefined && got.code !== c.wantErrorCode) {
@@ -30,8 +30,7 @@ export function judge(c: ConformanceCase, got: CaseResult, target: Target): stri
     return undefined;
   }
   if (got.kind === 'error') return `unexpected error ${got.code}: ${got.message}`;
-  // OPA's Wasm target has no strict mode: an erroring builtin is undefined, and the case expects nothing.
-  const want = expectsError ? [] : (c.wantResult ?? []);
+  const want = c.wantResult ?? [];
   let have = got.resultSet.map(asJson);
   let expected = want.map(asJson);
   if (c.ignoreGeneratedVars) have = have.map(dropGenerated);
@@ -47,9 +46,9 @@ export function judge(c: ConformanceCase, got: CaseResult, target: Target): stri
   return undefined;
 }
 
-/** OPA's Wasm runtime reports conflicts with its own messages. */
+/** OPA's Wasm runtime reports conflicts with its own messages (a case without a message checks none). */
 function wasmMessage(c: ConformanceCase): string | undefined {
-  if (c.wantErrorCode !== 'eval_conflict_error') return c.wantError;
+  if (c.wantErrorCode !== 'eval_conflict_error' || c.wantError === undefined) return c.wantError;
   return c.wantError === 'object keys must be unique' ? 'object insert conflict' : 'var assignment conflict';
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluatePlan, RegoEvalError } from '../eval/index.js';
 import type { Policy } from '../ir/ir.js';
-import { fromJS, ObjectValue, parseRegoTerm, toJS, toJson } from '../value/index.js';
+import { ObjectValue, parseRegoTerm, toJS, toJson } from '../value/index.js';
 import type { CaseResult, Target } from './expect.js';
 import { frontEndPlan } from './front-end.js';
 import type { ConformanceCase } from './suite.js';
@@ -54,8 +54,8 @@ export async function runCase(c: ConformanceCase, opts: RunOptions): Promise<Cas
     if ('error' in planned) return planned.error;
     if (opts.target === 'wasm') {
       const inputText = c.inputTerm ?? (input === undefined ? undefined : toJson(input));
-      const rs = await wasmEvaluate(planned.policy, toJS(data), inputText);
-      return { kind: 'result', resultSet: (rs as unknown[]).map((r) => fromJS(r)) };
+      const resultSet = await wasmEvaluate(planned.policy, toJS(data), inputText, c.strictError);
+      return { kind: 'result', resultSet };
     }
     const resultSet = evaluatePlan(planned.policy, {
       input,

@@ -3,6 +3,7 @@
  * OPA's Wasm ABI, loaded lazily (that backend lands after the evaluator). Conformance layer.
  */
 import type { Policy } from '../ir/ir.js';
+import type { Value } from '../value/index.js';
 
 interface WasmBackend {
   compilePlan(policy: Policy): { wasm: Uint8Array } | Promise<{ wasm: Uint8Array }>;
@@ -12,8 +13,8 @@ interface WasmBackend {
   ): Promise<{
     setData(d: unknown): unknown;
     evaluate(input: unknown, entrypoint?: string | number): unknown;
-    /** Input as JSON or Rego literal text, parsed by the module itself (lossless). */
-    evaluateText?(input: string, entrypoint?: string | number): unknown;
+    /** Input as JSON or Rego literal text parsed by the module itself, the result set as exact values. */
+    evaluateExact(input: string | undefined, entrypoint?: string | number): Value[];
   }>;
 }
 
@@ -36,27 +37,24 @@ function loadBackend(): Promise<WasmBackend | string> {
 }
 
 /**
- * Compile `policy` to Wasm, load it (non-strict: Wasm hosts have no strict builtin errors), set data,
- * evaluate; returns the result set as plain JS values. `inputText` is JSON or a Rego literal, given to the
- * module as text so no number loses digits on the way in.
+ * Compile `policy` to Wasm, load it (non-strict: Wasm hosts have no strict builtin errors; network builtins
+ * allowed, as OPA's harness has them), set data, evaluate; returns the result set as exact values.
+ * `inputText` is JSON or a Rego literal, given to the module as text so no number loses digits on the way
+ * in, and the result set is read back the same way.
  */
 export async function wasmEvaluate(
   policy: Policy,
   data: unknown,
   inputText: string | undefined,
-): Promise<unknown[]> {
+  strict: boolean,
+): Promise<Value[]> {
   const backend = await loadBackend();
   if (typeof backend === 'string') throw Object.assign(new Error(backend), { regoCode: 'wasm_unavailable' });
   try {
     const { wasm } = await backend.compilePlan(policy);
-    const mod = await backend.loadPolicyModule(wasm, { strict: false });
+    const mod = await backend.loadPolicyModule(wasm, { strict, network: 'allow' });
     await mod.setData(data);
-    const entry = policy.plans?.plans?.[0]?.name;
-    const rs =
-      inputText !== undefined && mod.evaluateText
-        ? await mod.evaluateText(inputText, entry)
-        : await mod.evaluate(inputText === undefined ? undefined : JSON.parse(inputText), entry);
-    return Array.isArray(rs) ? rs : [];
+    return mod.evaluateExact(inputText, policy.plans?.plans?.[0]?.name);
   } catch (err) {
     // The runtime's own message (`var assignment conflict`, …) is often in the cause chain.
     throw Object.assign(new Error(causeChain(err)), { regoCode: 'wasm_error', cause: err });

@@ -1,9 +1,17 @@
 /**
  * @module Host builtins for OPA Wasm modules: adapts Palisade's builtin registry to the SDK's custom-builtin
- * table (JSON values in and out: sets arrive as arrays, results are loaded back as JSON). Wasm layer.
+ * table. With a Palisade-built module the values cross exactly (value-bridge.ts); with other modules they
+ * are the SDK's JSON (sets arrive as arrays and are restored where the declaration says `set`). Wasm layer.
  */
-import { type BuiltinContext, createBuiltinContext, lookupBuiltin } from '../builtins/index.js';
+import {
+  type BuiltinContext,
+  type BuiltinContextOptions,
+  createBuiltinContext,
+  lookupBuiltin,
+} from '../builtins/index.js';
+import { PolicyError } from '../errors.js';
 import { fromJS, SetValue, toJS, type Value } from '../value/index.js';
+import type { ValueBridge } from './value-bridge.js';
 
 /** A host builtin as the SDK calls it: plain JSON-shaped arguments, a JSON-shaped result or undefined. */
 export type HostBuiltin = (...args: unknown[]) => unknown;
@@ -16,10 +24,18 @@ export interface HostBuiltinSource {
 /** Per-evaluation state the registry adapter needs (one builtin context, created on first use). */
 export class HostBuiltinScope {
   #ctx: BuiltinContext | undefined;
-  readonly #options: { strict: boolean; clock?: () => bigint };
+  readonly #options: {
+    strict: boolean;
+    clock?: () => bigint;
+    network?: BuiltinContextOptions['network'];
+  };
+  /** Exact argument/result passing, once the loader knows the module supports it. */
+  bridge: ValueBridge | undefined;
 
-  constructor(options: { strict?: boolean; clock?: () => bigint } = {}) {
-    this.#options = { strict: options.strict ?? false, clock: options.clock };
+  constructor(
+    options: { strict?: boolean; clock?: () => bigint; network?: BuiltinContextOptions['network'] } = {},
+  ) {
+    this.#options = { strict: options.strict ?? false, clock: options.clock, network: options.network };
   }
 
   /** Forget the context: the next builtin call starts a fresh one (new `time.now_ns`, empty cache). */
@@ -28,7 +44,11 @@ export class HostBuiltinScope {
   }
 
   context(): BuiltinContext {
-    this.#ctx ??= createBuiltinContext({ strict: this.#options.strict, clock: this.#options.clock });
+    this.#ctx ??= createBuiltinContext({
+      strict: this.#options.strict,
+      clock: this.#options.clock,
+      network: this.#options.network,
+    });
     return this.#ctx;
   }
 
@@ -51,18 +71,30 @@ export function registryHostBuiltins(scope: HostBuiltinScope): HostBuiltinSource
       const fn: HostBuiltin | undefined = def
         ? (...args: unknown[]) => {
             try {
-              const values = args.map((a, i) => {
-                const v = fromJS(a, `${name} operand ${i + 1}`);
-                // JSON turned the module's sets into arrays; the declaration says which were sets
-                return setArgs[i] && Array.isArray(v) ? SetValue.from(v as Value[]) : v;
-              });
+              const bridge = scope.bridge;
+              const values = bridge
+                ? args.map((a, i) => bridge.arg(i, a))
+                : args.map((a, i) => {
+                    const v = fromJS(a, `${name} operand ${i + 1}`);
+                    // JSON turned the module's sets into arrays; the declaration says which were sets
+                    return setArgs[i] && Array.isArray(v) ? SetValue.from(v as Value[]) : v;
+                  });
               const out = def.impl(values, scope.context());
-              return out === undefined ? undefined : toJS(out);
+              if (out === undefined) return undefined;
+              return bridge ? bridge.result(out) : toJS(out);
             } catch (err) {
               // as the IR evaluator: builtin errors are undefined unless strict or halting
-              const e = err as { code?: string; halt?: boolean };
-              if (!scope.strict && e.code === 'ERR_POLICY_BUILTIN' && e.halt !== true) return undefined;
-              throw err;
+              const e = err as { code?: string; halt?: boolean; regoCode?: string };
+              const isBuiltinError = e?.code === 'ERR_POLICY_BUILTIN';
+              if (!scope.strict && isBuiltinError && e.halt !== true) return undefined;
+              // and worded as it words them: `file:row: eval_type_error: name: reason`
+              const code =
+                isBuiltinError && e.regoCode === 'eval_type_error' ? 'eval_type_error' : 'eval_builtin_error';
+              const site = scope.bridge?.callSite();
+              const message = err instanceof Error ? err.message : String(err);
+              throw new PolicyError('ERR_POLICY_WASM_EVAL', `${site ? `${site}: ` : ''}${code}: ${message}`, {
+                cause: err,
+              });
             }
           }
         : undefined;

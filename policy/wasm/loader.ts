@@ -3,25 +3,19 @@
  * SDK with Palisade's host builtins, and evaluate it with a clear error type. Wasm layer.
  */
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import type { BuiltinContextOptions } from '../builtins/index.js';
 // abi.ts only: the codegen index would load binaryen, which a loader never needs
 import { STRICT_GLOBAL } from '../codegen/abi.js';
 import { PolicyError } from '../errors.js';
+import { fromJS, type Value } from '../value/index.js';
 import {
   type HostBuiltin,
   HostBuiltinScope,
   type HostBuiltinSource,
   registryHostBuiltins,
 } from './host-builtins.js';
-
-/** Builtins the SDK itself implements in JavaScript. */
-const SDK_BUILTINS = new Set([
-  'json.is_valid',
-  'sprintf',
-  'regex.split',
-  'yaml.is_valid',
-  'yaml.marshal',
-  'yaml.unmarshal',
-]);
+import { takeSdkBuiltins } from './sdk-builtins.js';
+import { ValueBridge } from './value-bridge.js';
 
 export interface LoadOptions {
   /** Host builtins; default: Palisade's builtin registry. */
@@ -30,6 +24,8 @@ export interface LoadOptions {
   readonly strict?: boolean;
   /** Clock for time builtins (nanoseconds since the epoch); tests inject one. */
   readonly clock?: () => bigint;
+  /** Network builtins (`net.lookup_ip_addr`, `http.send`): refused unless 'allow' (default 'deny'). */
+  readonly network?: BuiltinContextOptions['network'];
   /** Initial and maximum memory in 64 KiB pages (default: 5 initial, no maximum). */
   readonly memory?: { readonly initial?: number; readonly maximum?: number };
 }
@@ -44,6 +40,12 @@ export interface PolicyModule {
    * module parses itself (`opa_eval` uses opa_value_parse) — no JSON round trip through JavaScript.
    */
   evaluateText(input: string, entrypoint?: string | number): unknown;
+  /**
+   * As `evaluateText` (undefined input: none), returning the result set as exact values: sets, non-string
+   * keys and numbers beyond a double survive (the SDK's own result is JSON read by `JSON.parse`). Modules
+   * built elsewhere lack Palisade's boundary exports and give the SDK's JSON reading.
+   */
+  evaluateExact(input: string | undefined, entrypoint?: string | number): Value[];
   readonly entrypoints: Record<string, number>;
   /** Current size of the module's linear memory in bytes (flat in steady state: each evaluation resets the heap). */
   memoryBytes(): number;
@@ -89,10 +91,17 @@ function moduleHostBuiltins(p: SdkPolicy): string[] {
  * builtin that neither the SDK nor the configured builtins provide, instead of at the first evaluation.
  */
 export async function loadPolicyModule(wasm: Uint8Array, options: LoadOptions = {}): Promise<PolicyModule> {
-  const scope = new HostBuiltinScope({ strict: options.strict, clock: options.clock });
+  const scope = new HostBuiltinScope({
+    strict: options.strict,
+    clock: options.clock,
+    network: options.network,
+  });
   const source = options.builtins ?? registryHostBuiltins(scope);
+  // Palisade's builtins first, the SDK's own JavaScript ones only for names Palisade lacks
+  const sdkOwn = takeSdkBuiltins();
+  const lookup = (name: string): HostBuiltin | undefined => source.lookup(name) ?? sdkOwn.get(name);
   const custom = new Proxy({} as Record<string, HostBuiltin>, {
-    get: (_t, name) => (typeof name === 'string' ? source.lookup(name) : undefined),
+    get: (_t, name) => (typeof name === 'string' ? lookup(name) : undefined),
   });
   let policy: SdkPolicy;
   try {
@@ -107,13 +116,25 @@ export async function loadPolicyModule(wasm: Uint8Array, options: LoadOptions = 
   const strictGlobal = policy.wasmInstance.exports[STRICT_GLOBAL] as { value: number } | undefined;
   if (strictGlobal) strictGlobal.value = options.strict ? 1 : 0;
   const hostBuiltins = moduleHostBuiltins(policy);
-  const missing = hostBuiltins.filter((n) => !SDK_BUILTINS.has(n) && source.lookup(n) === undefined);
+  const missing = hostBuiltins.filter((n) => lookup(n) === undefined);
   if (missing.length > 0) {
     throw new PolicyError(
       'ERR_POLICY_WASM_BUILTIN',
       `the policy module needs host builtins that are not available: ${missing.join(', ')}`,
     );
   }
+  const bridge = ValueBridge.of(policy.wasmInstance.exports, policy.mem);
+  scope.bridge = bridge;
+  const evaluateText = (input: string, entrypoint: string | number): unknown => {
+    scope.reset();
+    // The SDK copies an ArrayBuffer input verbatim (no JSON.stringify) before calling opa_eval.
+    const bytes = new TextEncoder().encode(input);
+    try {
+      return policy.evaluate(bytes.length > 0 ? bytes.buffer : undefined, entrypoint);
+    } catch (err) {
+      throw sdkError('ERR_POLICY_WASM_EVAL', `evaluation of entrypoint ${String(entrypoint)} failed`, err);
+    }
+  };
   return {
     entrypoints: policy.entrypoints,
     hostBuiltins,
@@ -133,15 +154,11 @@ export async function loadPolicyModule(wasm: Uint8Array, options: LoadOptions = 
         throw sdkError('ERR_POLICY_WASM_EVAL', `evaluation of entrypoint ${String(entrypoint)} failed`, err);
       }
     },
-    evaluateText(input, entrypoint = 0) {
-      scope.reset();
-      // The SDK copies an ArrayBuffer input verbatim (no JSON.stringify) before calling opa_eval.
-      const bytes = new TextEncoder().encode(input);
-      try {
-        return policy.evaluate(bytes.length > 0 ? bytes.buffer : undefined, entrypoint);
-      } catch (err) {
-        throw sdkError('ERR_POLICY_WASM_EVAL', `evaluation of entrypoint ${String(entrypoint)} failed`, err);
-      }
+    evaluateText: (input, entrypoint = 0) => evaluateText(input, entrypoint),
+    evaluateExact(input, entrypoint = 0) {
+      const rs = evaluateText(input ?? '', entrypoint);
+      if (bridge) return bridge.evalResult();
+      return Array.isArray(rs) ? rs.map((r) => fromJS(r)) : [];
     },
   };
 }

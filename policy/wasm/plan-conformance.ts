@@ -57,7 +57,8 @@ export async function runPlanCase(dir: string, c: PlanCase): Promise<CaseOutcome
     return { dir, note: c.note, ok: false, reason: `compile: ${(err as Error).message}` };
   }
   try {
-    const mod = await loadPolicyModule(wasm, { strict: c.strict_error === true });
+    // network builtins work, as in OPA's harness (the suite resolves localhost)
+    const mod = await loadPolicyModule(wasm, { strict: c.strict_error === true, network: 'allow' });
     if (c.data !== undefined) mod.setData(c.data);
     // Rego input terms (sets, non-string keys) go in as text the module parses itself
     const got = c.input_term !== undefined ? mod.evaluateText(c.input_term, 0) : mod.evaluate(c.input, 0);

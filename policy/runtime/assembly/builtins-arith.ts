@@ -44,9 +44,10 @@ export function bi_minus(a: usize, b: usize): usize {
     }
     return out;
   }
+  // OPA's order of checks: operand 1 is a number or a set, then operand 2 is of the same kind
+  if (vtype(a) != T_NUMBER && vtype(a) != T_SET) return type_error('minus', 1, 'one of {number, set}', a);
   if (vtype(a) == T_SET) return type_error('minus', 2, 'set', b);
-  if (vtype(b) == T_SET) return type_error('minus', 1, 'set', a);
-  if (bad2('minus', a, b)) return 0;
+  if (vtype(b) != T_NUMBER) return type_error('minus', 2, 'number', b);
   if (ints(a, b)) {
     const x = num_get_int(a), y = num_get_int(b);
     const r = x - y;

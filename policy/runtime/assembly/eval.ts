@@ -2,6 +2,7 @@
 // set, and the ABI version globals. Runtime layer; codegen supplies `plan_dispatch`.
 import { opa_abort_msg } from './abort';
 import { set_add } from './collections';
+import { set_last_result } from './host-boundary';
 import { heap_top, malloc, opa_heap_ptr_set } from './heap';
 import { dump, opa_value_parse } from './json-text';
 import { memo_reset } from './memo';
@@ -26,6 +27,7 @@ function run(ep: i32, input: usize, data: usize): usize {
   result_set = rt_set();
   memo_reset();
   plan_dispatch(ep, input, data);
+  set_last_result(result_set);
   return result_set;
 }
 

@@ -9,6 +9,10 @@ export {
 } from './eval';
 export { opa_value_add_path, opa_value_remove_path, opa_value_free } from './paths';
 export { rt_abort } from './abort';
+export {
+  rt_host_args, palisade_host_arg, palisade_host_call_site, palisade_host_result_rego, palisade_eval_result,
+  palisade_json_exact,
+} from './host-boundary';
 export { rt_null, rt_boolean, rt_number_int, rt_array, rt_object, rt_set, arr_append as rt_arr_append } from './value';
 export { rt_equal, rt_compare } from './compare';
 export {

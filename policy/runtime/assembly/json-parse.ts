@@ -2,6 +2,7 @@
 // Strings without escapes point into the source bytes (no copy): the source stays on the heap for as long
 // as the value does. Integers of up to 18 digits become i64; other numbers keep their exact literal text.
 import { malloc } from './heap';
+import { take_result_as_rego } from './host-boundary';
 import {
   V_FALSE, V_NULL, V_TRUE,
   arr_append, num_int, num_ref, rt_array, rt_object, rt_set, str_new,
@@ -271,7 +272,8 @@ export function parse_text(ptr: usize, len: usize, asRego: bool): usize {
 }
 
 export function opa_json_parse(ptr: usize, len: usize): usize {
-  return parse_text(ptr, len, false);
+  // a Palisade host may return a builtin result as Rego text (host-boundary.ts); everyone else sends JSON
+  return parse_text(ptr, len, take_result_as_rego());
 }
 
 export function opa_value_parse(ptr: usize, len: usize): usize {

@@ -1,13 +1,13 @@
 // @module Statement helpers codegen calls: insert-once, merge, `with` upserts, length. Runtime layer.
-import { opa_abort_msg } from './abort';
+import { rt_abort } from './abort';
 import { equal } from './compare';
 import { obj_get, obj_insert, obj_search, found_at, set_add, value_length } from './collections';
 import { T_ARRAY, T_OBJECT, arr_get, coll_len, num_int, obj_key, obj_val, rt_object, rt_set, vtype } from './value';
 
-/** ObjectInsertOnceStmt: a different existing value is a conflict. */
-export function rt_obj_insert_once(o: usize, k: usize, v: usize): void {
+/** ObjectInsertOnceStmt: a different existing value is a conflict (codegen's message names the statement). */
+export function rt_obj_insert_once(o: usize, k: usize, v: usize, msg: usize, msg_len: u32): void {
   if (obj_search(o, k)) {
-    if (!equal(obj_val(o, found_at), v)) opa_abort_msg('eval_conflict_error: object keys must be unique');
+    if (!equal(obj_val(o, found_at), v)) rt_abort(msg, msg_len);
     return;
   }
   obj_insert(o, k, v);

@@ -185,7 +185,7 @@ describe('bundles', async () => {
       loadPolicyBundle(archive, { sampleInputs: [{ a: true }, { a: true, b: true }] }),
       (err: Error & { code?: string }) => {
         assert.equal(err.code, 'ERR_POLICY_BUNDLE_REJECTED');
-        assert.match(err.message, /sample input 1 fails on c\/x: .*eval_conflict_error/);
+        assert.match(err.message, /sample input 1 fails on c\/x: .*var assignment conflict/);
         return true;
       },
     );

@@ -65,7 +65,21 @@ describe('loadPolicyModule', () => {
       note: 'a complete rule with two values is a conflict',
       rego: 'package a\nimport rego.v1\nx := 1 if input.a\nx := 2 if input.b\n',
       input: { a: true, b: true },
-      message: /eval_conflict_error: complete rules must not produce multiple outputs/,
+      // worded as OPA's Wasm runtime aborts: the statement's file:row:col, then the conflict
+      message: /failed: a\.rego:4:11: var assignment conflict$/,
+    },
+    {
+      note: 'a partial object with two values for a key is a conflict',
+      rego: 'package a\nimport rego.v1\nx[k] := 1 if k := input.k\nx[k] := 2 if k := input.k\n',
+      input: { k: 'a' },
+      message: /failed: a\.rego:\d+:\d+: object insert conflict$/,
+    },
+    {
+      note: 'minus of a number and a set: operand 2 must be a number (strict)',
+      rego: 'package a\nimport rego.v1\nx := input.n - {1}\n',
+      input: { n: 1 },
+      strict: true,
+      message: /eval_type_error: minus: operand 2 must be number but got set$/,
     },
     {
       note: 'a native type error is undefined outside strict mode',
