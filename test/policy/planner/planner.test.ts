@@ -101,6 +101,38 @@ describe('planQuery', () => {
   });
 });
 
+describe('ref-head rules sharing a path', () => {
+  const SHALLOW = `package t
+
+p[q].r := v if {
+	q := "q"
+	v := {"s": {"t": 1}}
+}
+`;
+
+  it("a deeper rule writing inside a shallower rule's value is a conflict, in either source order", () => {
+    for (const deep of ['p.q.r.s.u := 42', 'p.q.r.s.t := 42']) {
+      for (const text of [
+        `${SHALLOW}\n${deep}\n`,
+        `package t\n\n${deep}\n${SHALLOW.slice('package t\n'.length)}`,
+      ]) {
+        assert.throws(
+          () => run([text], 'data.t.p = x'),
+          (err: unknown) => (err as { regoCode?: string }).regoCode === 'eval_conflict_error',
+          text,
+        );
+      }
+    }
+  });
+
+  it('disjoint deep and shallow rules still merge', () => {
+    const text = `${SHALLOW}\np.z.r.s := 42\n`;
+    assert.deepEqual(run([text], 'data.t.p = x'), [
+      { x: { q: { r: { s: { t: 1 } } }, z: { r: { s: 42 } } } },
+    ]);
+  });
+});
+
 describe('planEntrypoints', () => {
   it('names plans by path and functions as OPA does', () => {
     const c = compileModules([{ path: 'a.rego', text: AUTHZ }]);
