@@ -1,6 +1,7 @@
 /**
  * @module Compiler tests: the stage table, OPA's error codes with positions (unsafe vars, recursion,
- * conflicts, undefined functions, arity, redeclared vars), package merging across files, and the
+ * conflicts, undefined functions, arity, argument and unification types, redeclared vars), package
+ * merging across files, and the
  * `check` command.
  */
 import assert from 'node:assert/strict';
@@ -107,6 +108,69 @@ describe('compileModules', () => {
       at: ['a.rego', 3, 6],
     },
     {
+      note: 'rule called as a function (OPA: undefined function)',
+      files: { 'a.rego': 'package a\n\nq := 1\n\np if q(1)\n' },
+      code: 'rego_type_error',
+      msg: 'undefined function data.a.q',
+      at: ['a.rego', 5, 6],
+    },
+    {
+      note: 'undefined function under data',
+      files: { 'a.rego': 'package a\n\np if data.foo.bar(1)\n' },
+      code: 'rego_type_error',
+      msg: 'undefined function data.foo.bar',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'user function arity',
+      files: { 'a.rego': 'package a\n\nf(x) := x\n\np if f(1, 2, 3)\n' },
+      code: 'rego_type_error',
+      msg: 'function data.a.f has arity 1, got 3 arguments',
+      at: ['a.rego', 5, 6],
+    },
+    {
+      note: 'builtin arity lists the operand types',
+      files: { 'a.rego': 'package a\n\np if startswith(input.x)\n' },
+      code: 'rego_type_error',
+      msg: 'startswith: arity mismatch\n\thave: (any)\n\twant: (search: string, base: string)',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'element types of a literal collection',
+      files: { 'a.rego': 'package a\n\np := sum([1, "a"])\n' },
+      code: 'rego_type_error',
+      msg: 'sum: invalid argument(s)\n\thave: (array<number, string>)\n\twant: (collection: any<array[number], set[number]>)',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'the output operand against the declared result',
+      files: { 'a.rego': 'package a\n\np if upper("a", 1)\n' },
+      code: 'rego_type_error',
+      msg: 'upper: invalid argument(s)\n\thave: (string, number)\n\twant: (x: string, y: string)',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'a variable declared with := from a typed term, through a ref',
+      files: { 'a.rego': 'package a\n\np if {\n\tx := {"a": ["s"]}\n\tabs(x.a[0])\n}\n' },
+      code: 'rego_type_error',
+      msg: 'abs: invalid argument(s)\n\thave: (string)\n\twant: (x: number)',
+      at: ['a.rego', 5, 2],
+    },
+    {
+      note: 'a set of the wrong element type',
+      files: { 'a.rego': 'package a\n\np if {\n\ts := {1, 2}\n\tconcat(",", s)\n}\n' },
+      code: 'rego_type_error',
+      msg: 'concat: invalid argument(s)\n\thave: (string, set[number])',
+      at: ['a.rego', 5, 2],
+    },
+    {
+      note: 'unification of terms of different types',
+      files: { 'a.rego': 'package a\n\np if {\n\tx := "a"\n\tx = 1\n}\n' },
+      code: 'rego_type_error',
+      msg: 'match error\n\tleft  : string\n\tright : number',
+      at: ['a.rego', 5, 2],
+    },
+    {
       note: 'var assigned twice',
       files: { 'a.rego': 'package a\n\np if {\n\tx := 1\n\tx := 2\n}\n' },
       code: 'rego_compile_error',
@@ -136,6 +200,30 @@ describe('compileModules', () => {
     const r = compileModules([
       { path: 'a.rego', text: 'package a\n\np if count(input.x) > 0\nq := count({1, 2})\n' },
     ]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  });
+
+  it('infers no type from `=`, which may test a variable bound elsewhere, nor from iteration', () => {
+    const text = [
+      'package a',
+      '',
+      'p if {',
+      '\tx := input.y',
+      '\tupper(x)',
+      '\tx = 1',
+      '}',
+      '',
+      'q if {',
+      '\tsome v in [1]',
+      '\tupper(v)',
+      '}',
+      '',
+      'r := json.marshal_with_options([1], {"pretty": true})',
+      '',
+      's := concat(",", [y | y := input[_]])',
+      '',
+    ].join('\n');
+    const r = compileModules([{ path: 'a.rego', text }]);
     assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
   });
 
