@@ -4,6 +4,7 @@
  */
 import { type Body, parseQuery, type RegoError, sortErrors } from '../ast/index.js';
 import { checkCallsInBody } from './stages/check-calls.js';
+import { checkWithTargets } from './stages/check-with.js';
 import { VarRewriter } from './stages/resolve-refs.js';
 import { reorderBody } from './stages/safety.js';
 import { safetyContext } from './stages/safety-stage.js';
@@ -26,8 +27,9 @@ export function compileQuery(
   const rewritten = rw.body(body);
   errors.push(...rw.errors);
   checkCallsInBody(compiled.root, rewritten, errors);
+  checkWithTargets(compiled.root, rewritten, errors);
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
-  const r = reorderBody(rewritten, new Set(), safetyContext(compiled.root, errors));
+  const r = reorderBody(rewritten, new Set(), safetyContext(compiled.root, errors, rw.renamed));
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   const vars: string[] = [];
   for (const e of rewritten)

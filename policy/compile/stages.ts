@@ -4,6 +4,7 @@
  */
 import type { Stage } from './compile-state.js';
 import { checkCallsInRule } from './stages/check-calls.js';
+import { checkWithInRule } from './stages/check-with.js';
 import { metadataStage } from './stages/metadata.js';
 import { parseStage } from './stages/parse.js';
 import { checkRecursion } from './stages/recursion.js';
@@ -29,7 +30,10 @@ export const STAGES: readonly Stage[] = [
     id: 'check_calls',
     metricName: 'compile_stage_check_calls',
     run: (state) => {
-      for (const r of allRules(state.root!)) checkCallsInRule(state.root!, r.rule, state.errors);
+      for (const r of allRules(state.root!)) {
+        checkCallsInRule(state.root!, r.rule, state.errors);
+        checkWithInRule(state.root!, r.rule, state.errors);
+      }
     },
   },
   {

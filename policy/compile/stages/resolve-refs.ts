@@ -40,6 +40,8 @@ export class VarRewriter {
   /** `:=` declarations (fresh name → author's name and position) and how often each is read. */
   readonly assigned = new Map<string, { name: string; loc: Location }>();
   readonly reads = new Map<string, number>();
+  /** Every declaration given a fresh name: fresh name → the author's name (for error messages). */
+  readonly renamed = new Map<string, string>();
   readonly #globals: Globals;
   readonly #frames: Frame[] = [];
   #counter: { n: number };
@@ -81,6 +83,7 @@ export class VarRewriter {
     else if (f.used.has(v.name)) this.err(`var ${v.name} referenced above`, v.loc);
     const name = keepName || (this.#query && this.#frames.length === 1) ? v.name : this.fresh();
     f.names.set(v.name, name);
+    if (name !== v.name) this.renamed.set(name, v.name);
     return { ...v, name };
   }
 

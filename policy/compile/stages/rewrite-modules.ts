@@ -54,6 +54,7 @@ export function resolveRefsStage(state: CompileState): void {
     const rw = new VarRewriter(globals, state.counter);
     const rules = m.rules.map((r) => rw.rule(r));
     state.errors.push(...rw.errors);
+    for (const [fresh, original] of rw.renamed) state.rewritten.set(fresh, original);
     if (state.options.strict) state.errors.push(...strictErrors(m, globals, rw));
     return { ...m, rules };
   });

@@ -171,6 +171,62 @@ describe('compileModules', () => {
       at: ['a.rego', 5, 2],
     },
     {
+      note: 'default rule value with a ref',
+      files: { 'a.rego': 'package a\n\ndefault p := input.x\n' },
+      code: 'rego_parse_error',
+      msg: 'illegal default rule (value cannot contain ref)',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'default rule value with a call',
+      files: { 'a.rego': 'package a\n\ndefault p := [1, count([])]\n' },
+      code: 'rego_parse_error',
+      msg: 'illegal default rule (value cannot contain call)',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'default function with a repeated argument',
+      files: { 'a.rego': 'package a\n\ndefault f(x, x) := 1\n' },
+      code: 'rego_parse_error',
+      msg: 'illegal default rule (arguments cannot be repeated x)',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'with on something that is not input, data or a function',
+      files: { 'a.rego': 'package a\n\np if true with foo.bar as 1\n' },
+      code: 'rego_type_error',
+      msg: 'with keyword target must reference existing input, data, or a function',
+      at: ['a.rego', 3, 16],
+    },
+    {
+      note: 'with inside a rule value',
+      files: { 'a.rego': 'package a\n\nq.r := 1\n\np if true with data.a.q.r.s as 1\n' },
+      code: 'rego_compile_error',
+      msg: 'with keyword cannot partially replace virtual document(s)',
+      at: ['a.rego', 5, 16],
+    },
+    {
+      note: 'with replacing the unifier',
+      files: { 'a.rego': 'package a\n\np if true with eq as 1\n' },
+      code: 'rego_compile_error',
+      msg: 'with keyword replacing built-in function: replacement of "eq" invalid',
+      at: ['a.rego', 3, 16],
+    },
+    {
+      note: 'with replacing a void builtin',
+      files: { 'a.rego': 'package a\n\np if true with print as 1\n' },
+      code: 'rego_compile_error',
+      msg: 'with keyword replacing built-in function: target must not be a void function',
+      at: ['a.rego', 3, 16],
+    },
+    {
+      note: "unsafe declared var keeps the author's name",
+      files: { 'a.rego': 'package a\n\np if {\n\tsome x\n\tx\n}\n' },
+      code: 'rego_unsafe_var_error',
+      msg: 'var x is unsafe',
+      at: ['a.rego', 5, 2],
+    },
+    {
       note: 'var assigned twice',
       files: { 'a.rego': 'package a\n\np if {\n\tx := 1\n\tx := 2\n}\n' },
       code: 'rego_compile_error',
@@ -195,6 +251,31 @@ describe('compileModules', () => {
       if (c.at) assert.deepEqual(e.location, { file: c.at[0], row: c.at[1], col: c.at[2] });
     });
   }
+
+  it('reports each unsafe declared var once, by its own name', () => {
+    const r = compileModules([{ path: 'a.rego', text: 'package a\n\np := [x | x := y]\n' }]);
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.deepEqual(
+      r.errors.map((e) => e.message),
+      ['var x is unsafe', 'var y is unsafe'],
+    );
+  });
+
+  it('accepts with on input, data, functions and builtins, and constant defaults', () => {
+    const text = [
+      'package a',
+      '',
+      'default p := {"a": [1, {2}], "b": -1}',
+      'default f(_, _) := set()',
+      'q := 1',
+      'g(x) := x',
+      'r if true with input.x as 1 with data.a.q as 2 with count as g with time.now_ns as 1',
+      '',
+    ].join('\n');
+    const r = compileModules([{ path: 'a.rego', text }]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  });
 
   it('accepts arguments whose type is only known at evaluation', () => {
     const r = compileModules([
