@@ -17,9 +17,72 @@ describe('formatSource', () => {
     assert.ok(r.ok);
     assert.equal(
       r.formatted,
-      'package authz\n\nimport rego.v1\n\n# who may read\nallow if {\n\tinput.method == "GET" # reads\n\tnot deny\n}\n\ndeny contains msg if {\n\tmsg := "x"\n}\n',
+      'package authz\n\nimport rego.v1\n\n# who may read\nallow if {\n\tinput.method == "GET" # reads\n\tnot deny\n}\n\ndeny contains msg if msg := "x"\n',
     );
   });
+  // Expected outputs follow opa fmt (v1/format/format.go): it never wraps at a width; it keeps the
+  // author's line breaks in collections, calls, comprehensions, bodies and `with` chains.
+  const layout: { note: string; src: string; want: string }[] = [
+    {
+      note: 'a collection written over several lines: one row group per line, trailing commas',
+      src: 'package a\n\np := {"a": [1,\n  2, 3], "b": {"x": 1, "y": 2}}\n',
+      // "b" starts on the second row, so the object too has two row groups.
+      want: 'package a\n\np := {\n\t"a": [\n\t\t1,\n\t\t2, 3,\n\t],\n\t"b": {"x": 1, "y": 2},\n}\n',
+    },
+    {
+      note: 'a first element below the bracket makes the collection multi-line',
+      src: 'package a\n\np := [\n  1, 2]\n',
+      want: 'package a\n\np := [\n\t1, 2,\n]\n',
+    },
+    {
+      note: 'call arguments group by row; a break right after ( alone does not',
+      src: 'package a\n\np if {\n  x := sprintf("%s",\n    [input.a])\n  y := concat(\n    ",", ["a"])\n}\n',
+      want: 'package a\n\np if {\n\tx := sprintf(\n\t\t"%s",\n\t\t[input.a],\n\t)\n\ty := concat(",", ["a"])\n}\n',
+    },
+    {
+      note: 'a comprehension body over several lines, one expression per line',
+      src: 'package a\n\nr := [x |\n  x := input.xs[_]\n  x > 1]\nq := {x | some x in input.ys}\n',
+      want: 'package a\n\nr := [x |\n\tx := input.xs[_]\n\tx > 1\n]\n\nq := {x | some x in input.ys}\n',
+    },
+    {
+      note: 'one-line rules stay one line, adjacent ones grouped; blank lines in bodies kept',
+      src: 'package a\n\np if { input.x }\nq := 1\n\nt if {\n  input.a\n\n  input.b\n}\nu if { every x in [1] { x > 0 } }\n',
+      want: 'package a\n\np if input.x\nq := 1\n\nt if {\n\tinput.a\n\n\tinput.b\n}\n\nu if every x in [1] { x > 0 }\n',
+    },
+    {
+      note: 'a set term keeps its braces; a with on its own line stays there',
+      src: 'package a\n\np if { {1} }\n\nq if {\n  r\n    with input as 1\n}\n\nr if input\n',
+      want: 'package a\n\np if {\n\t{1}\n}\n\nq if {\n\tr\n\t\twith input as 1\n}\n\nr if input\n',
+    },
+    {
+      note: 'imports keep their groups, each sorted',
+      src: 'package a\n\nimport rego.v1\n\nimport input.x\nimport data.b\nimport data.a as z\n\np := 1\n',
+      want: 'package a\n\nimport rego.v1\n\nimport data.a as z\nimport data.b\nimport input.x\n\np := 1\n',
+    },
+    {
+      note: 'comments on the rows of a multi-line collection stay with their elements',
+      src: 'package a\n\np := [ # list\n  1, # one\n  2,\n]\n',
+      want: 'package a\n\np := [ # list\n\t1, # one\n\t2,\n]\n',
+    },
+  ];
+  for (const c of layout) {
+    it(`layout: ${c.note}`, () => {
+      const r = formatSource('a.rego', c.src);
+      assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+      assert.equal(r.formatted, c.want);
+      const again = formatSource('a.rego', r.formatted);
+      assert.ok(again.ok && again.formatted === c.want, 'idempotent');
+      const before = parseModule('a.rego', c.src);
+      const after = parseModule('a.rego', r.formatted);
+      // opa fmt sorts imports within a group; compare them as a set.
+      const shape = (m: typeof before.module) => {
+        const s = astShape(m) as { imports: unknown[] };
+        return { ...s, imports: s.imports.map((i) => JSON.stringify(i)).sort() };
+      };
+      assert.ok(isDeepStrictEqual(shape(before.module), shape(after.module)), 'same AST');
+    });
+  }
+
   it('keeps operator precedence with parentheses', () => {
     const r = formatSource('a.rego', 'package a\n\np := (1 + 2) * 3 - (4 - 5)\n');
     assert.ok(r.ok);
