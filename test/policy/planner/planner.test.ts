@@ -133,6 +133,28 @@ p[q].r := v if {
   });
 });
 
+describe('number keys into the base document', () => {
+  const data = '{"top": {"2": "two"}, "arr": ["a", "b", "c"], "nested": {"m": {"7": "seven"}}}';
+  const table: { note: string; module: string; want: unknown }[] = [
+    {
+      note: 'a number literal finds the object key spelled the same',
+      module: 'p := data.top[2]',
+      want: 'two',
+    },
+    { note: 'and still indexes an array', module: 'p := data.arr[2]', want: 'c' },
+    { note: 'deeper in the path', module: 'p := data.nested.m[7]', want: 'seven' },
+  ];
+  for (const c of table) {
+    it(c.note, () => {
+      assert.deepEqual(run([`package t\n\n${c.module}\n`], 'x = data.t.p', undefined, data), [{ x: c.want }]);
+    });
+  }
+  it('a computed object is not a storage path: its number key stays a number', () => {
+    const module = 'package t\n\np := o[2] if o := data.top\n';
+    assert.deepEqual(run([module], 'x = data.t.p', undefined, data), []);
+  });
+});
+
 describe('planEntrypoints', () => {
   it('names plans by path and functions as OPA does', () => {
     const c = compileModules([{ path: 'a.rego', text: AUTHZ }]);
