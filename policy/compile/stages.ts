@@ -10,6 +10,7 @@ import { parseStage } from './stages/parse.js';
 import { checkRecursion } from './stages/recursion.js';
 import { resolveRefsStage } from './stages/rewrite-modules.js';
 import { buildRuleTree } from './stages/rule-tree.js';
+import { ruleTypes } from './stages/rule-types.js';
 import { safetyStage } from './stages/safety-stage.js';
 import { allRules } from './types.js';
 
@@ -30,8 +31,9 @@ export const STAGES: readonly Stage[] = [
     id: 'check_calls',
     metricName: 'compile_stage_check_calls',
     run: (state) => {
+      const types = ruleTypes(state.root!);
       for (const r of allRules(state.root!)) {
-        checkCallsInRule(state.root!, r.rule, state.errors);
+        checkCallsInRule(state.root!, r.rule, state.errors, types);
         checkWithInRule(state.root!, r.rule, state.errors);
       }
     },

@@ -70,15 +70,26 @@ function checkCall(root: RuleNode, t: Term, env: TypeEnv, errors: RegoError[]): 
   if (typeError) errors.push({ code: 'rego_type_error', message: typeError, location: loc });
 }
 
-export function checkCallsInBody(root: RuleNode, body: Body, errors: RegoError[]): void {
-  const env = assignedTypes(body);
+/** `types`: rule types from ruleTypes(), so refs to typed rules are checked too. */
+export function checkCallsInBody(
+  root: RuleNode,
+  body: Body,
+  errors: RegoError[],
+  types: TypeEnv = new Map(),
+): void {
+  const env = assignedTypes(body, [], types);
   walkBody(body, (t) => checkCall(root, t, env, errors));
 }
 
-export function checkCallsInRule(root: RuleNode, rule: Rule, errors: RegoError[]): void {
+export function checkCallsInRule(
+  root: RuleNode,
+  rule: Rule,
+  errors: RegoError[],
+  types: TypeEnv = new Map(),
+): void {
   const head = [rule.head.value, rule.head.key, ...(rule.head.args ?? []), ...rule.head.ref.terms];
-  const env = assignedTypes(rule.body, head);
+  const env = assignedTypes(rule.body, head, types);
   walkBody(rule.body, (t) => checkCall(root, t, env, errors));
   for (const t of head) if (t) walkTerm(t, (x) => checkCall(root, x, env, errors));
-  if (rule.elseRule) checkCallsInRule(root, rule.elseRule, errors);
+  if (rule.elseRule) checkCallsInRule(root, rule.elseRule, errors, types);
 }

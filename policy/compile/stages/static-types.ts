@@ -77,12 +77,32 @@ export function typeOfTerm(t: Term, env: TypeEnv): StaticType | undefined {
   }
 }
 
-/** A ref into a variable of known type (`x[0]`, `x.a`); refs into data/input are only known at evaluation. */
+/**
+ * A ref into a variable of known type (`x[0]`, `x.a`) or into a rule whose type is known (the env holds
+ * it under its dotted path, `data.a.p`, which no variable name can spell). Other refs into data and all
+ * refs into input are only known at evaluation.
+ */
 function refType(terms: readonly Term[], env: TypeEnv): StaticType | undefined {
   const head = terms[0];
   if (head?.type !== 'var') return undefined;
+  let start = 1;
   let cur = env.get(head.name);
-  for (const key of terms.slice(1)) {
+  if (head.name === 'data') {
+    cur = undefined;
+    let path = 'data';
+    for (let i = 1; i < terms.length; i++) {
+      const t = terms[i]!;
+      if (t.type !== 'string') break;
+      path += `.${t.value}`;
+      const found = env.get(path);
+      if (found) {
+        cur = found;
+        start = i + 1;
+        break;
+      }
+    }
+  }
+  for (const key of terms.slice(start)) {
     if (cur === undefined || cur.type === 'any') return undefined;
     cur = selectType(cur, key);
   }
@@ -115,15 +135,16 @@ function selectType(t: StaticType, key: Term): StaticType | undefined {
 
 /**
  * Types of the variables a body declares with `:=` from a typed term (`x := [1]`), nested bodies included
- * (also those of comprehensions in `extra`, a rule's head terms).
+ * (also those of comprehensions in `extra`, a rule's head terms), added to `outer` (rule types).
  * Only `:=`: it defines a fresh variable (resolve_refs renames it per scope and rejects a second binding),
  * whereas `x = 1` may merely test an `x` bound elsewhere to a value of any type.
  */
 export function assignedTypes(
   body: Body,
   extra: readonly (Term | undefined)[] = [],
+  outer: TypeEnv = new Map(),
 ): Map<string, StaticType> {
-  const env = new Map<string, StaticType>();
+  const env = new Map<string, StaticType>(outer);
   const pending: [string, Term][] = [];
   const visit = (t: Term): void => {
     if (t.type !== 'call' || t.args.length !== 2) return;

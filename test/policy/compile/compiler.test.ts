@@ -164,6 +164,23 @@ describe('compileModules', () => {
       at: ['a.rego', 5, 2],
     },
     {
+      note: 'a ref to a rule whose value type is known, across packages',
+      files: {
+        'a.rego': 'package a\n\nlimit := 10\n\ndouble := limit * 2\n',
+        'b.rego': 'package b\n\nimport data.a\n\np := upper(a.double)\n',
+      },
+      code: 'rego_type_error',
+      msg: 'upper: invalid argument(s)\n\thave: (number)\n\twant: (x: string)',
+      at: ['b.rego', 5, 6],
+    },
+    {
+      note: "a multi-value rule is a set of its keys' type",
+      files: { 'a.rego': 'package a\n\nroles contains "admin"\n\nroles contains "dev"\n\nn := sum(roles)\n' },
+      code: 'rego_type_error',
+      msg: 'sum: invalid argument(s)\n\thave: (set[string])',
+      at: ['a.rego', 7, 6],
+    },
+    {
       note: 'unification of terms of different types',
       files: { 'a.rego': 'package a\n\np if {\n\tx := "a"\n\tx = 1\n}\n' },
       code: 'rego_type_error',
@@ -271,6 +288,25 @@ describe('compileModules', () => {
       'q := 1',
       'g(x) := x',
       'r if true with input.x as 1 with data.a.q as 2 with count as g with time.now_ns as 1',
+      '',
+    ].join('\n');
+    const r = compileModules([{ path: 'a.rego', text }]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  });
+
+  it('types a rule only when every definition is known, and not when a with replaces it', () => {
+    const text = [
+      'package a',
+      '',
+      'default lvl := 1',
+      'lvl := "a" if input.x',
+      'p := upper(lvl)',
+      '',
+      'cfg := input.cfg',
+      'q := upper(cfg)',
+      '',
+      'limit := 10',
+      'r if upper(limit) with data.a.limit as "x"',
       '',
     ].join('\n');
     const r = compileModules([{ path: 'a.rego', text }]);
