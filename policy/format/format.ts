@@ -309,27 +309,34 @@ class Printer {
       this.#v1 &&
       rule.hasBody &&
       rule.body.length === 1 &&
-      rule.elseRule === undefined &&
       e !== undefined &&
       !isSetTerm(e) &&
       e.loc.row === this.#rows.headEnd(e.loc)
     );
   }
 
-  rule(rule: Rule): string {
-    if (rule.isDefault) return `default ${this.head(rule)}`;
-    let s = this.head(rule);
+  /** ` if <expr>` for a one-liner, else the braced body (nothing when the rule has no body). */
+  bodyPart(rule: Rule): string {
     if (this.oneLiner(rule)) {
       const body = this.exprText(rule.body[0]!, '');
       // A brace-led expression after `if` would read as a body.
-      return body.startsWith('{') ? `${s} if ${this.block(rule.body, '')}` : `${s} if ${body}`;
+      if (!body.startsWith('{')) return ` if ${body}`;
     }
-    s += this.ruleBody(rule);
-    for (let e = rule.elseRule; e; e = e.elseRule) {
-      s += ' else';
+    return this.ruleBody(rule);
+  }
+
+  rule(rule: Rule): string {
+    if (rule.isDefault) return `default ${this.head(rule)}`;
+    let s = this.head(rule) + this.bodyPart(rule);
+    let prev = rule;
+    for (let e = rule.elseRule; e; prev = e, e = e.elseRule) {
+      // As opa fmt: `} else …` stays inline when the author wrote it after something on a later line;
+      // an `else` starting its own line, or on the rule's first line, goes on a new line after a blank.
+      const inline = e.loc.row > prev.loc.row && this.#rows.endBefore(e.loc) === e.loc.row;
+      s += inline ? ' else' : '\n\nelse';
       if (!e.head.implicitValue && e.head.value)
         s += ` ${e.head.assign ? ':=' : '='} ${this.term(e.head.value, 1, '')}`;
-      s += this.ruleBody(e);
+      s += this.bodyPart(e);
     }
     return s;
   }

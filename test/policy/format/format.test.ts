@@ -55,6 +55,11 @@ describe('formatSource', () => {
       want: 'package a\n\np if {\n\t{1}\n}\n\nq if {\n\tr\n\t\twith input as 1\n}\n\nr if input\n',
     },
     {
+      note: 'else stays after } when written so; an else opening its line moves below a blank line',
+      src: 'package a\n\nf(x) := 1 if {\n  x > 0\n} else := 2\n\ng(x) := 1 if {\n  x > 0\n}\nelse := 2\n\nh(x) := 1 if x > 0 else := 2\n',
+      want: 'package a\n\nf(x) := 1 if {\n\tx > 0\n} else := 2\n\ng(x) := 1 if {\n\tx > 0\n}\n\nelse := 2\n\nh(x) := 1 if x > 0\n\nelse := 2\n',
+    },
+    {
       note: 'imports keep their groups, each sorted',
       src: 'package a\n\nimport rego.v1\n\nimport input.x\nimport data.b\nimport data.a as z\n\np := 1\n',
       want: 'package a\n\nimport rego.v1\n\nimport data.a as z\nimport data.b\nimport input.x\n\np := 1\n',
