@@ -250,8 +250,11 @@ export class VarRewriter {
           if (lhs0.type !== 'var' && lhs0.type !== 'array' && lhs0.type !== 'object') {
             this.err(`cannot assign to ${describeTerm(lhs0)}`, lhs0.loc);
           }
-          if (lhs0.type === 'var' && (lhs0.name === 'input' || lhs0.name === 'data'))
-            this.err(`cannot assign to ${lhs0.name}`, lhs0.loc);
+          if (lhs0.type === 'var' && (lhs0.name === 'input' || lhs0.name === 'data')) {
+            // OPA's root-document check; nothing is declared, so no follow-on "unused" error.
+            this.err(`variables must not shadow ${lhs0.name} (use a different variable name)`, e.loc);
+            return { type: 'term', term: { ...t, args: [lhs0, rhs] } };
+          }
           if (e.negated) this.err('cannot assign vars inside negated expression', e.loc);
           const lhs = this.declarePattern(lhs0, 'assign');
           for (const v of termVars(lhs)) {

@@ -244,6 +244,27 @@ describe('compileModules', () => {
       at: ['a.rego', 5, 2],
     },
     {
+      note: 'an assignment to input',
+      files: { 'a.rego': 'package a\n\np if {\n\tinput := 1\n}\n' },
+      code: 'rego_compile_error',
+      msg: 'variables must not shadow input (use a different variable name)',
+      at: ['a.rego', 4, 2],
+    },
+    {
+      note: 'a rule named data',
+      files: { 'a.rego': 'package a\n\ndata.x := 1\n' },
+      code: 'rego_compile_error',
+      msg: 'rules must not shadow data (use a different rule name)',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'a function argument named input',
+      files: { 'a.rego': 'package a\n\nf(x, input) := x\n' },
+      code: 'rego_compile_error',
+      msg: 'args must not shadow input (use a different variable name)',
+      at: ['a.rego', 3, 6],
+    },
+    {
       note: 'var assigned twice',
       files: { 'a.rego': 'package a\n\np if {\n\tx := 1\n\tx := 2\n}\n' },
       code: 'rego_compile_error',
