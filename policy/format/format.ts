@@ -8,6 +8,7 @@
  */
 import type { Body, Expr, Location, Module, RefTerm, Rule, ScannedComment, Term } from '../ast/index.js';
 import { scan } from '../ast/index.js';
+import { CommentQueue, withComment } from './comments.js';
 import { compareImports, importGroups } from './imports.js';
 import { INFIX, opName } from './infix.js';
 import { SourceRows } from './source-rows.js';
@@ -16,15 +17,9 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** One element of a collection, call or head argument list: its source row and how to print it. */
 interface Item {
+  readonly loc: Location;
   readonly row: number;
   text(indent: string): string;
-}
-
-/** Append a trailing comment to the first line of `text`. */
-function withComment(text: string, comment: string): string {
-  if (comment === '') return text;
-  const nl = text.indexOf('\n');
-  return nl < 0 ? text + comment : text.slice(0, nl) + comment + text.slice(nl);
 }
 
 function isSetTerm(e: Expr): boolean {
@@ -32,38 +27,31 @@ function isSetTerm(e: Expr): boolean {
 }
 
 class Printer {
-  readonly #comments: ScannedComment[];
+  readonly #comments: CommentQueue;
   readonly #v1: boolean;
   readonly #rows: SourceRows;
   readonly lines: string[] = [];
 
   constructor(comments: ScannedComment[], v1: boolean, rows: SourceRows) {
-    this.#comments = comments;
+    this.#comments = new CommentQueue(comments);
     this.#v1 = v1;
     this.#rows = rows;
   }
 
-  /** Emit own-line comments that precede `row`; returns the row of the last one (0 when none). */
-  commentsBefore(row: number, indent: string): number {
-    let last = 0;
-    while (this.#comments.length > 0 && this.#comments[0]!.loc.row < row) {
-      const c = this.#comments.shift()!;
-      this.lines.push(`${indent}#${c.text}`);
-      last = c.loc.row;
-    }
-    return last;
+  commentsBefore(row: number, indent: string): void {
+    this.lines.push(...this.#comments.before(row, indent));
   }
 
-  /** A trailing comment on `row`, to append to the printed line. */
+  innerComments(row: number, indent: string): ReturnType<CommentQueue['inner']> {
+    return this.#comments.inner(row, indent);
+  }
+
   trailing(row: number): string {
-    const i = this.#comments.findIndex((c) => c.loc.row === row && !c.ownLine);
-    if (i < 0) return '';
-    const [c] = this.#comments.splice(i, 1);
-    return ` #${c!.text}`;
+    return this.#comments.trailing(row);
   }
 
   rest(): void {
-    for (const c of this.#comments.splice(0)) this.lines.push(`#${c.text}`);
+    this.lines.push(...this.#comments.rest());
   }
 
   // --- terms ---
@@ -92,6 +80,7 @@ class Printer {
           '{',
           '}',
           t.entries.map(([k, v]) => ({
+            loc: k.loc,
             row: k.loc.row,
             text: (i: string) => `${this.term(k, 1, i)}: ${this.term(v, 1, i)}`,
           })),
@@ -120,7 +109,7 @@ class Printer {
   }
 
   items(terms: readonly Term[]): Item[] {
-    return terms.map((x) => ({ row: x.loc.row, text: (i: string) => this.term(x, 1, i) }));
+    return terms.map((x) => ({ loc: x.loc, row: x.loc.row, text: (i: string) => this.term(x, 1, i) }));
   }
 
   /**
@@ -145,10 +134,14 @@ class Printer {
       groups.length > 1 || (first !== undefined && containerRow !== undefined && first.row > containerRow);
     if (!multiline) return `${open}${items.map((x) => x.text(ind)).join(', ')}${close}`;
     const inner = `${ind}\t`;
-    const lines = groups.map((g) => {
+    const lines: string[] = [];
+    for (const g of groups) {
+      lines.push(...this.innerComments(g[0]!.row, inner));
       const text = `${g.map((x) => x.text(inner)).join(', ')},`;
-      return inner + withComment(text, this.trailing(g[0]!.row));
-    });
+      lines.push(inner + withComment(text, this.trailing(g[0]!.row)));
+    }
+    const closeRow = first && this.#rows.closeRow(first.loc);
+    if (closeRow !== undefined) lines.push(...this.innerComments(closeRow, inner));
     return `${open}\n${lines.join('\n')}\n${ind}${close}`;
   }
 
@@ -267,15 +260,21 @@ class Printer {
   /** Body expressions, one per line at `inner`, with their comments and the author's blank lines. */
   bodyLines(body: Body, inner: string): string[] {
     const out: string[] = [];
+    const close = body[0] && this.#rows.closeLoc(body[0].loc);
     for (const [i, e] of body.entries()) {
       if (i > 0 && e.loc.row > this.#rows.endBefore(e.loc) + 1) out.push('');
-      const before = this.lines.length;
-      const lastComment = this.commentsBefore(e.loc.row, inner);
-      out.push(...this.lines.splice(before));
-      if (lastComment > 0 && e.loc.row - lastComment > 1) out.push('');
+      const comments = this.innerComments(e.loc.row, inner);
+      out.push(...comments);
+      if (comments.lastRow !== undefined && e.loc.row - comments.lastRow > 1) out.push('');
       const text = this.exprText(e, inner);
-      out.push(inner + withComment(text, this.trailing(e.loc.row)));
+      // A multi-line expression keeps the comment on its last line (`] # …`) there.
+      const next = body[i + 1]?.loc ?? close;
+      const endRow = next ? this.#rows.endBefore(next) : e.loc.row;
+      const end = endRow > e.loc.row ? this.trailing(endRow) : '';
+      out.push(inner + withComment(text, this.trailing(e.loc.row)) + end);
     }
+    // Comments after the last expression, before the closing bracket, stay inside.
+    if (close !== undefined) out.push(...this.innerComments(close.row, inner));
     return out;
   }
 
@@ -355,7 +354,8 @@ class Printer {
 /** Format a parsed module. `source` supplies the comments (the AST does not keep their layout). */
 export function formatModule(m: Module, source: string): string {
   const { comments, tokens } = scan(m.file, source);
-  const p = new Printer([...comments], m.regoV1, new SourceRows(tokens));
+  const rows = new SourceRows(tokens);
+  const p = new Printer([...comments], m.regoV1, rows);
   p.commentsBefore(m.pkg.loc.row, '');
   p.lines.push(
     `package ${p.ref({ ...m.pkg.path, terms: m.pkg.path.terms.slice(1).map((t, i) => (i === 0 && t.type === 'string' ? { type: 'var', name: t.value, loc: t.loc } : t)) })}${p.trailing(m.pkg.loc.row)}`,
@@ -371,7 +371,7 @@ export function formatModule(m: Module, source: string): string {
     }
   }
   let prev: { rule: Rule; groupable: boolean } | undefined;
-  for (const r of m.rules) {
+  for (const [i, r] of m.rules.entries()) {
     const mark = p.lines.length;
     p.commentsBefore(r.loc.row, '');
     const text = p.rule(r);
@@ -380,6 +380,10 @@ export function formatModule(m: Module, source: string): string {
     if (!adjacent) p.lines.splice(mark, 0, '');
     const lines = text.split('\n');
     lines[0] += p.trailing(r.loc.row);
+    // The comment on a multi-line rule's last line (`} # …`) stays there.
+    const next = m.rules[i + 1];
+    const endRow = next ? rows.endBefore(next.loc) : rows.lastRow();
+    if (endRow > r.loc.row) lines[lines.length - 1] += p.trailing(endRow);
     p.lines.push(...lines);
     prev = { rule: r, groupable };
   }

@@ -38,6 +38,40 @@ export class SourceRows {
     return i >= 0 ? this.#toks[i]!.loc.row : loc.row;
   }
 
+  /**
+   * The row of the bracket that closes the construct `inner` sits in (the first element of a collection,
+   * call or body), or undefined when the source has none there.
+   */
+  closeRow(inner: Location): number | undefined {
+    return this.closeLoc(inner)?.row;
+  }
+
+  /** Where the bracket closing the construct `inner` sits in is (see closeRow). */
+  closeLoc(inner: Location): Location | undefined {
+    const start = this.#index(inner);
+    // Only right after an opening bracket (or a comprehension's `|`): an unbraced body has no closer.
+    const prev = this.#toks[start - 1];
+    if (!['(', '[', '{', '|'].some((o) => isOp(prev, o))) return undefined;
+    let depth = 1;
+    for (let i = start; i < this.#toks.length; i++) {
+      const t = this.#toks[i]!;
+      if (t.kind !== 'op') continue;
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        depth--;
+        if (depth === 0) return t.loc;
+      }
+    }
+    return undefined;
+  }
+
+  /** The row of the file's last token. */
+  lastRow(): number {
+    for (let i = this.#toks.length - 1; i >= 0; i--)
+      if (this.#toks[i]!.kind !== 'eof') return this.#toks[i]!.loc.row;
+    return 1;
+  }
+
   /** The row where a rule head ends, given where its body starts: the token before `if` and `{`. */
   headEnd(bodyStart: Location): number {
     let i = this.#index(bodyStart) - 1;

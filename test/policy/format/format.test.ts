@@ -60,6 +60,11 @@ describe('formatSource', () => {
       want: 'package a\n\nf(x) := 1 if {\n\tx > 0\n} else := 2\n\ng(x) := 1 if {\n\tx > 0\n}\n\nelse := 2\n\nh(x) := 1 if x > 0\n\nelse := 2\n',
     },
     {
+      note: 'own-line comments inside collections and bodies stay inside, closing-line comments stay put',
+      src: 'package a\n\nallowed := {\n\t# admins\n\t"alice",\n\t# devs\n\t"bob",\n}\n\nf(x) := b if {\n\tc = [\n\t\t1, 2,\n\t\t# three\n\t\t3,\n\t] # on closing\n\tsplit(x, ".", b)\n\t# last\n} # after body\n\ng := [1 |\n\tx := input[_]\n\t# inner\n]\n',
+      want: 'package a\n\nallowed := {\n\t# admins\n\t"alice",\n\t# devs\n\t"bob",\n}\n\nf(x) := b if {\n\tc = [\n\t\t1, 2,\n\t\t# three\n\t\t3,\n\t] # on closing\n\tsplit(x, ".", b)\n\t# last\n} # after body\n\ng := [1 |\n\tx := input[_]\n\t# inner\n]\n',
+    },
+    {
       note: 'imports keep their groups, each sorted',
       src: 'package a\n\nimport rego.v1\n\nimport input.x\nimport data.b\nimport data.a as z\n\np := 1\n',
       want: 'package a\n\nimport rego.v1\n\nimport data.a as z\nimport data.b\nimport input.x\n\np := 1\n',
