@@ -47,6 +47,23 @@ export class CommentQueue {
     return ` #${c!.text}`;
   }
 
+  /**
+   * Line-end comments on rows `from < row <= to` that no printed line took (the expression they sat in
+   * was joined onto one line), as ` # …` suffixes in order.
+   */
+  within(from: number, to: number): string {
+    let out = '';
+    for (let i = 0; i < this.#comments.length; ) {
+      const c = this.#comments[i]!;
+      if (c.loc.row > to) break;
+      if (!c.ownLine && c.loc.row > from) {
+        out += ` #${c.text}`;
+        this.#comments.splice(i, 1);
+      } else i++;
+    }
+    return out;
+  }
+
   /** Whatever is left (comments after the last statement), as own lines. */
   rest(): string[] {
     return this.#comments.splice(0).map((c) => `#${c.text}`);

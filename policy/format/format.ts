@@ -14,6 +14,24 @@ import { INFIX, opName } from './infix.js';
 import { SourceRows } from './source-rows.js';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Rego v1's keywords (OPA's KeywordsV1).
+const KEYWORDS = new Set([
+  'as',
+  'contains',
+  'default',
+  'else',
+  'every',
+  'false',
+  'if',
+  'import',
+  'in',
+  'not',
+  'null',
+  'package',
+  'some',
+  'true',
+  'with',
+]);
 
 /** One element of a collection, call or head argument list: its source row and how to print it. */
 interface Item {
@@ -48,6 +66,10 @@ class Printer {
 
   trailing(row: number): string {
     return this.#comments.trailing(row);
+  }
+
+  within(from: number, to: number): string {
+    return this.#comments.within(from, to);
   }
 
   rest(): void {
@@ -202,11 +224,15 @@ class Printer {
     return `${this.ref(t.op, ind)}${this.iterable('(', ')', this.items(t.args), undefined, ind)}`;
   }
 
+  /**
+   * An operand of an infix operator. As opa fmt does, an operand that is itself an infix call is always
+   * parenthesised (`(x % 2) == 0`, `(a + b) / 2`), whatever the precedence; a negation's (`-x`) is not.
+   */
   operand(t: Term, prec: number, ind: string): string {
-    if (t.type === 'call' && t.infix) {
+    if (t.type === 'call' && t.infix && t.infix !== 'neg') {
       const name = opName(t.op);
       if (name === 'eq' || name === 'assign') return `(${this.term(t, 0, ind)})`;
-      return this.call(t, prec, ind);
+      return `(${this.call(t, 0, ind)})`;
     }
     return this.term(t, prec, ind);
   }
@@ -215,7 +241,13 @@ class Printer {
     const [head, ...rest] = r.terms;
     let s = head!.type === 'var' ? this.term(head!, 0, ind) : this.wrapHead(head!, ind);
     for (const p of rest) {
-      if (p.type === 'string' && IDENT.test(p.value)) s += `.${p.value}`;
+      // A keyword written in brackets (`test["if"]`) keeps them, as opa fmt does; `test.if` stays dotted.
+      if (
+        p.type === 'string' &&
+        IDENT.test(p.value) &&
+        !(KEYWORDS.has(p.value) && this.#rows.isString(p.loc))
+      )
+        s += `.${p.value}`;
       else s += `[${this.term(p, 1, ind)}]`;
     }
     return s;
@@ -271,7 +303,8 @@ class Printer {
       const next = body[i + 1]?.loc ?? close;
       const endRow = next ? this.#rows.endBefore(next) : e.loc.row;
       const end = endRow > e.loc.row ? this.trailing(endRow) : '';
-      out.push(inner + withComment(text, this.trailing(e.loc.row)) + end);
+      const first = withComment(text, this.trailing(e.loc.row));
+      out.push(inner + first + end + this.within(e.loc.row, endRow));
     }
     // Comments after the last expression, before the closing bracket, stay inside.
     if (close !== undefined) out.push(...this.innerComments(close.row, inner));
@@ -294,7 +327,7 @@ class Printer {
       else s += `[${this.term(h.key, 1, '')}]`;
     }
     if (h.value !== undefined && !h.implicitValue)
-      s += ` ${h.assign ? ':=' : '='} ${this.term(h.value, 1, '')}`;
+      s += ` ${this.assignOp(h.assign)} ${this.term(h.value, 1, '')}`;
     return s;
   }
 
@@ -334,7 +367,7 @@ class Printer {
       const inline = e.loc.row > prev.loc.row && this.#rows.endBefore(e.loc) === e.loc.row;
       s += inline ? ' else' : '\n\nelse';
       if (!e.head.implicitValue && e.head.value)
-        s += ` ${e.head.assign ? ':=' : '='} ${this.term(e.head.value, 1, '')}`;
+        s += ` ${this.assignOp(e.head.assign)} ${this.term(e.head.value, 1, '')}`;
       s += this.bodyPart(e);
     }
     return s;
@@ -343,6 +376,11 @@ class Printer {
   ruleBody(rule: Rule): string {
     if (!rule.hasBody) return '';
     return `${this.#v1 ? ' if' : ''} ${this.block(rule.body, '')}`;
+  }
+
+  /** Rego v1 heads always print `:=` (as opa fmt does); v0 keeps the author's `=`. */
+  assignOp(assign: boolean): string {
+    return assign || this.#v1 ? ':=' : '=';
   }
 
   /** Rules opa fmt prints without a blank line between them when they were adjacent in the source. */
@@ -383,7 +421,7 @@ export function formatModule(m: Module, source: string): string {
     // The comment on a multi-line rule's last line (`} # …`) stays there.
     const next = m.rules[i + 1];
     const endRow = next ? rows.endBefore(next.loc) : rows.lastRow();
-    if (endRow > r.loc.row) lines[lines.length - 1] += p.trailing(endRow);
+    if (endRow > r.loc.row) lines[lines.length - 1] += p.trailing(endRow) + p.within(r.loc.row, endRow);
     p.lines.push(...lines);
     prev = { rule: r, groupable };
   }

@@ -23,7 +23,8 @@ export function astShape(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'loc' || k === 'comments' || k === 'file' || k === 'raw') continue;
+      // `raw` and `assign` record spelling only (a raw string; `:=` or `=` in a rule head).
+      if (k === 'loc' || k === 'comments' || k === 'file' || k === 'raw' || k === 'assign') continue;
       out[k] = astShape(v);
     }
     return out;

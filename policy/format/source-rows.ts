@@ -65,6 +65,12 @@ export class SourceRows {
     return undefined;
   }
 
+  /** The source wrote a string literal at `loc` (`["if"]` rather than `.if`). */
+  isString(loc: Location): boolean {
+    const t = this.#toks[this.#index(loc)];
+    return t !== undefined && t.loc.row === loc.row && t.loc.col === loc.col && t.kind === 'string';
+  }
+
   /** The row of the file's last token. */
   lastRow(): number {
     for (let i = this.#toks.length - 1; i >= 0; i--)

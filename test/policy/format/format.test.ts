@@ -65,6 +65,11 @@ describe('formatSource', () => {
       want: 'package a\n\nallowed := {\n\t# admins\n\t"alice",\n\t# devs\n\t"bob",\n}\n\nf(x) := b if {\n\tc = [\n\t\t1, 2,\n\t\t# three\n\t\t3,\n\t] # on closing\n\tsplit(x, ".", b)\n\t# last\n} # after body\n\ng := [1 |\n\tx := input[_]\n\t# inner\n]\n',
     },
     {
+      note: 'Rego v1 heads print := and a keyword in brackets keeps them',
+      src: 'package test["if"]\n\np = 1\n\nf(x) = y if y := x\nelse = 2\n',
+      want: 'package test["if"]\n\np := 1\n\nf(x) := y if y := x\n\nelse := 2\n',
+    },
+    {
       note: 'imports keep their groups, each sorted',
       src: 'package a\n\nimport rego.v1\n\nimport input.x\nimport data.b\nimport data.a as z\n\np := 1\n',
       want: 'package a\n\nimport rego.v1\n\nimport data.a as z\nimport data.b\nimport input.x\n\np := 1\n',
@@ -93,10 +98,15 @@ describe('formatSource', () => {
     });
   }
 
-  it('keeps operator precedence with parentheses', () => {
-    const r = formatSource('a.rego', 'package a\n\np := (1 + 2) * 3 - (4 - 5)\n');
+  it('parenthesises every infix operand that is itself an infix call, as opa fmt does', () => {
+    const r = formatSource(
+      'a.rego',
+      'package a\n\np := (1 + 2) * 3 - (4 - 5)\nq := 1 + 2 + 3\nr := -x + 1\n',
+    );
     assert.ok(r.ok);
-    assert.match(r.formatted, /p := \(1 \+ 2\) \* 3 - \(4 - 5\)/);
+    assert.match(r.formatted, /p := \(\(1 \+ 2\) \* 3\) - \(4 - 5\)/);
+    assert.match(r.formatted, /q := \(1 \+ 2\) \+ 3/);
+    assert.match(r.formatted, /r := -x \+ 1/);
   });
   it('reports parse errors instead of output', () => {
     const r = formatSource('a.rego', 'package a\n\np := [\n');
