@@ -357,8 +357,25 @@ class Printer {
     return this.ruleBody(rule);
   }
 
+  /**
+   * A Rego v1 rule whose whole body is `true` (`a.b.c := "d" if true`) prints as a constant, as opa fmt
+   * does: `a.b.c := "d"`, `p.q[2] := true`.
+   */
+  constant(rule: Rule): string | undefined {
+    const e = rule.body[0];
+    if (!this.#v1 || !rule.hasBody || rule.elseRule || rule.head.args || rule.body.length !== 1)
+      return undefined;
+    if (!e || e.negated || e.with.length > 0 || e.kind.type !== 'term') return undefined;
+    if (e.kind.term.type !== 'boolean' || !e.kind.term.value) return undefined;
+    const h = rule.head;
+    if (h.key !== undefined || !h.implicitValue) return this.head(rule);
+    return `${this.head(rule)} := ${this.term(h.value!, 1, '')}`;
+  }
+
   rule(rule: Rule): string {
     if (rule.isDefault) return `default ${this.head(rule)}`;
+    const constant = this.constant(rule);
+    if (constant !== undefined) return constant;
     let s = this.head(rule) + this.bodyPart(rule);
     let prev = rule;
     for (let e = rule.elseRule; e; prev = e, e = e.elseRule) {

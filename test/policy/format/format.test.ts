@@ -70,6 +70,11 @@ describe('formatSource', () => {
       want: 'package test["if"]\n\np := 1\n\nf(x) := y if y := x\n\nelse := 2\n',
     },
     {
+      note: 'a body that is just true prints as a constant',
+      src: 'package a\n\na.b.c := "d" if true\n\np.q[2] if { true }\n\ns contains "x" if true\n',
+      want: 'package a\n\na.b.c := "d"\n\np.q[2] := true\n\ns contains "x"\n',
+    },
+    {
       note: 'imports keep their groups, each sorted',
       src: 'package a\n\nimport rego.v1\n\nimport input.x\nimport data.b\nimport data.a as z\n\np := 1\n',
       want: 'package a\n\nimport rego.v1\n\nimport data.a as z\nimport data.b\nimport input.x\n\np := 1\n',
