@@ -3,6 +3,6 @@
  */
 export * from './errors.js';
 export * from './nodes.js';
-export { moduleJson, parseModuleToOpaJson, termJson } from './opa-json.js';
+export { type Json, moduleJson, NumberLiteral, parseModuleToOpaJson, termJson } from './opa-json.js';
 export { INFIX_BUILTINS, type ParseOptions, parseModule, parseQuery } from './parser.js';
 export { type ScannedComment, scan, type Token } from './scanner.js';

@@ -6,7 +6,20 @@ import type { RegoError } from './errors.js';
 import type { Body, Expr, Module, Rule, Term } from './nodes.js';
 import { parseModule } from './parser.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+/**
+ * A number term's literal as written. Kept as text so a consumer can build the exact value (OPA's AST
+ * JSON carries `json.Number` text); `JSON.stringify` renders it as the nearest double.
+ */
+export class NumberLiteral {
+  constructor(readonly text: string) {}
+
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
+/** OPA's AST JSON, with number terms' values as `NumberLiteral`s. */
+export type Json = null | boolean | number | string | NumberLiteral | Json[] | { [k: string]: Json };
 
 function name(t: Term): string {
   return t.type === 'var' ? (t.name.startsWith('$_') ? '_' : t.name) : '';
@@ -19,8 +32,7 @@ export function termJson(t: Term): Json {
     case 'boolean':
       return { type: 'boolean', value: t.value };
     case 'number':
-      // JSON numbers keep their literal; beyond 2^53 they are rendered as the nearest double.
-      return { type: 'number', value: Number(t.value) };
+      return { type: 'number', value: new NumberLiteral(t.value) };
     case 'string':
       return { type: 'string', value: t.value };
     case 'var':

@@ -288,6 +288,7 @@ class Parser {
     if (isDefault) {
       if (!head.value) this.fail('default rules must have a value: default <name> := <value>', start);
       if (this.isKw('if') || this.isOp('{')) this.fail('default rules cannot have a body', this.tok);
+      this.validateDefault(head, start.loc);
       return { head, body: [trueExpr(head.loc)], isDefault, hasBody: false, loc: start.loc };
     }
     const { body, hasBody } = this.parseRuleBody(head, true);
@@ -323,6 +324,26 @@ class Parser {
       elseRule = cursor;
     }
     return elseRule ? { ...rule, elseRule } : rule;
+  }
+
+  /**
+   * A default rule's value is a constant (it applies when nothing else is defined, so there is nothing to
+   * bind a variable or evaluate a ref with) and a default function's arguments are distinct variables.
+   * OPA's parser checks both; its messages are kept.
+   */
+  validateDefault(head: RuleHead, loc: Location): void {
+    if (head.value) {
+      const bad = nonConstant(head.value);
+      if (bad) this.error(`illegal default rule (value cannot contain ${bad})`, loc);
+    }
+    const seen = new Set<string>();
+    for (const a of head.args ?? []) {
+      if (a.type !== 'var') {
+        this.error(`illegal default rule (arguments cannot contain ${termTypeName(a)})`, loc);
+      } else if (seen.has(a.name)) {
+        this.error(`illegal default rule (arguments cannot be repeated ${a.name})`, loc);
+      } else seen.add(a.name);
+    }
   }
 
   parseHead(isDefault: boolean): RuleHead {
@@ -872,6 +893,53 @@ class Parser {
       return undefined;
     }
     return body;
+  }
+}
+
+/** The first ref, var or call inside `t` outside comprehensions (OPA's TypeName of it), if any. */
+function nonConstant(t: Term): 'ref' | 'var' | 'call' | undefined {
+  switch (t.type) {
+    case 'ref':
+    case 'var':
+    case 'call':
+      return t.type;
+    case 'array':
+    case 'set':
+      for (const i of t.items) {
+        const bad = nonConstant(i);
+        if (bad) return bad;
+      }
+      return undefined;
+    case 'object':
+      for (const [k, v] of t.entries) {
+        const bad = nonConstant(k) ?? nonConstant(v);
+        if (bad) return bad;
+      }
+      return undefined;
+    case 'template':
+      for (const p of t.parts) {
+        const bad = typeof p === 'string' ? undefined : nonConstant(p);
+        if (bad) return bad;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** OPA's ValueName of a term's value, for messages. */
+function termTypeName(t: Term): string {
+  switch (t.type) {
+    case 'arraycomp':
+      return 'arraycomprehension';
+    case 'setcomp':
+      return 'setcomprehension';
+    case 'objectcomp':
+      return 'objectcomprehension';
+    case 'template':
+      return 'templatestring';
+    default:
+      return t.type;
   }
 }
 

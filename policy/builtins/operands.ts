@@ -13,7 +13,7 @@ import {
   toDecimal,
   type Value,
 } from '../value/index.js';
-import { BuiltinError, operandError, typeError } from './builtin-error.js';
+import { operandError, typeError } from './builtin-error.js';
 
 /** Argument `i` (0-based), which the evaluator guarantees exists. */
 export function arg(args: readonly Value[], i: number): Value {
@@ -77,12 +77,20 @@ export function integer(args: readonly Value[], i: number): bigint {
   return b;
 }
 
-/** An integer operand that must fit a JS safe integer (lengths, counts, offsets). */
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * An integer operand used as a length, count or offset (OPA's IntOperand: any int64). Beyond int64 it is
+ * OPA's type error; within, magnitudes past 2^53 are clamped to ±2^53-1, which is past the end of any
+ * string or array the operand can index, so results are OPA's.
+ */
 export function smallInt(args: readonly Value[], i: number): number {
   const b = integer(args, i);
-  if (b > BigInt(Number.MAX_SAFE_INTEGER) || b < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new BuiltinError(`operand ${i + 1} is too large`);
-  }
+  if (b > INT64_MAX || b < INT64_MIN)
+    throw typeError(`operand ${i + 1} must be integer number but got floating-point number`);
+  if (b > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+  if (b < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
   return Number(b);
 }
 

@@ -55,7 +55,9 @@ function rawValue(a: Arg): string {
 }
 
 /** `%!verb(type=value)`, Go's report of a verb that does not fit the argument. */
-const badVerb = (verb: string, a: Arg): string => `%!${verb}(${typeName(a)}=${rawValue(a)})`;
+// *big.Int implements fmt.Formatter, and its Format writes unknown verbs as `%!e(big.Int=…)` (no `*`).
+const badVerb = (verb: string, a: Arg): string =>
+  `%!${verb}(${a.kind === 'bigint' ? 'big.Int' : typeName(a)}=${rawValue(a)})`;
 
 /** Pad to the width: left with spaces (or zeros after the sign), right with spaces for `-`. */
 function pad(s: string, spec: Spec, numeric: boolean): string {

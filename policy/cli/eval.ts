@@ -7,7 +7,13 @@ import type { Command } from 'commander';
 import { runAction } from '../../lib/cli.js';
 import { ExitCode, UsageError } from '../../lib/errors.js';
 import { parseQuery } from '../ast/index.js';
-import { compileModules, formatRegoError, planQuery, type RegoError } from '../compile/index.js';
+import {
+  compileModules,
+  formatRegoError,
+  planQuery,
+  type RegoError,
+  regoParseModule,
+} from '../compile/index.js';
 import { Explainer, evaluatePlan } from '../eval/index.js';
 import { loadPolicyPaths, parseDataFile } from '../test-runner/index.js';
 import { ObjectValue, toJson, type Value } from '../value/index.js';
@@ -79,6 +85,7 @@ of every expression and the bindings of the query's variables. Numbers keep ever
           tracer: explainer,
           // An authoring tool, like `opa eval`: http.send and net.lookup_ip_addr may reach the network.
           network: 'allow',
+          parseModule: regoParseModule({ v0Compatible }),
         });
         const texts = expressionTexts(
           query,

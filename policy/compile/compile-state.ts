@@ -13,6 +13,8 @@ export interface CompileState {
   readonly errors: RegoError[];
   /** Counter for fresh `__localN__` names, shared by all modules of one compile. */
   readonly counter: { n: number };
+  /** Fresh local names → the author's names (OPA's RewrittenVars), for messages. */
+  readonly rewritten: Map<string, string>;
 }
 
 /** One compiler pass, as OPA's compile.go stage table lists them. */

@@ -18,6 +18,7 @@ export function compileModules(
     root: undefined,
     errors: [],
     counter: { n: 0 },
+    rewritten: new Map(),
   };
   for (const stage of STAGES) {
     try {

@@ -12,6 +12,7 @@ export type { RegoError, RegoErrorCode } from '../ast/index.js';
 export { formatRegoError, sortErrors } from '../ast/index.js';
 export { compileModules } from './compiler.js';
 export { compileQuery } from './query.js';
+export { regoParseModule } from './rego-parse-module.js';
 export { STAGES } from './stages.js';
 export type {
   CompiledPolicy,

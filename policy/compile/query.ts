@@ -4,7 +4,9 @@
  */
 import { type Body, parseQuery, type RegoError, sortErrors } from '../ast/index.js';
 import { checkCallsInBody } from './stages/check-calls.js';
+import { checkWithTargets } from './stages/check-with.js';
 import { VarRewriter } from './stages/resolve-refs.js';
+import { ruleTypes } from './stages/rule-types.js';
 import { reorderBody } from './stages/safety.js';
 import { safetyContext } from './stages/safety-stage.js';
 import { exprVars, isGeneratedVar, isRootVar } from './term-walk.js';
@@ -25,9 +27,10 @@ export function compileQuery(
   rw.push();
   const rewritten = rw.body(body);
   errors.push(...rw.errors);
-  checkCallsInBody(compiled.root, rewritten, errors);
+  checkCallsInBody(compiled.root, rewritten, errors, ruleTypes(compiled.root));
+  checkWithTargets(compiled.root, rewritten, errors);
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
-  const r = reorderBody(rewritten, new Set(), safetyContext(compiled.root, errors));
+  const r = reorderBody(rewritten, new Set(), safetyContext(compiled.root, errors, rw.renamed));
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   const vars: string[] = [];
   for (const e of rewritten)

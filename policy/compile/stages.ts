@@ -4,11 +4,13 @@
  */
 import type { Stage } from './compile-state.js';
 import { checkCallsInRule } from './stages/check-calls.js';
+import { checkWithInRule } from './stages/check-with.js';
 import { metadataStage } from './stages/metadata.js';
 import { parseStage } from './stages/parse.js';
 import { checkRecursion } from './stages/recursion.js';
 import { resolveRefsStage } from './stages/rewrite-modules.js';
 import { buildRuleTree } from './stages/rule-tree.js';
+import { ruleTypes } from './stages/rule-types.js';
 import { safetyStage } from './stages/safety-stage.js';
 import { allRules } from './types.js';
 
@@ -29,7 +31,11 @@ export const STAGES: readonly Stage[] = [
     id: 'check_calls',
     metricName: 'compile_stage_check_calls',
     run: (state) => {
-      for (const r of allRules(state.root!)) checkCallsInRule(state.root!, r.rule, state.errors);
+      const types = ruleTypes(state.root!);
+      for (const r of allRules(state.root!)) {
+        checkCallsInRule(state.root!, r.rule, state.errors, types);
+        checkWithInRule(state.root!, r.rule, state.errors);
+      }
     },
   },
   {

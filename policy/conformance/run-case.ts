@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { regoParseModule } from '../compile/index.js';
 import { evaluatePlan, RegoEvalError } from '../eval/index.js';
 import type { Policy } from '../ir/ir.js';
 import { ObjectValue, parseRegoTerm, toJS, toJson } from '../value/index.js';
@@ -65,6 +66,7 @@ export async function runCase(c: ConformanceCase, opts: RunOptions): Promise<Cas
       print: () => {},
       // As OPA's harness: network builtins work (the suite resolves localhost).
       network: 'allow',
+      parseModule: regoParseModule(),
     });
     return { kind: 'result', resultSet };
   } catch (err) {

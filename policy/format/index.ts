@@ -17,13 +17,26 @@ export function formatSource(
   return { ok: true, formatted: formatModule(r.module, text) };
 }
 
+// `generated` marks the placeholder `true` body of a rule written without one.
+const SPELLING = new Set([
+  'loc',
+  'comments',
+  'file',
+  'raw',
+  'assign',
+  'hasBody',
+  'implicitValue',
+  'generated',
+]);
+
 /** The AST without positions and source spellings, for round-trip comparisons. */
 export function astShape(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(astShape);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'loc' || k === 'comments' || k === 'file' || k === 'raw') continue;
+      // These record spelling only: a raw string, `:=` or `=` in a head, a body or value left implicit.
+      if (SPELLING.has(k)) continue;
       out[k] = astShape(v);
     }
     return out;

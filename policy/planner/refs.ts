@@ -11,7 +11,7 @@ import { PlanError, Planner } from './planner-core.js';
 declare module './planner-core.js' {
   interface Planner {
     ref(t: RefTerm, k: (l: Local) => void): void;
-    refRest(source: Local, terms: readonly Term[], i: number, k: (l: Local) => void): void;
+    refRest(source: Local, terms: readonly Term[], i: number, k: (l: Local) => void, base?: boolean): void;
     dataRef(terms: readonly Term[], at: Term, k: (l: Local) => void): void;
     baseRef(path: readonly string[], k: (l: Local) => void): void;
     document(node: RuleNode, path: readonly string[]): Local;
@@ -44,13 +44,18 @@ Planner.prototype.ref = function (this: Planner, t: RefTerm, k: (l: Local) => vo
   this.term(head, (op) => this.refRest(this.e.toLocal(op), t.terms, 1, k));
 };
 
-/** Walk `source[terms[i]]…`: Dot for known keys, Scan for unbound variables. */
+/**
+ * Walk `source[terms[i]]…`: Dot for known keys, Scan for unbound variables. `base`: the source is part of
+ * the base document (`data` outside every rule), where OPA reads through a storage path and a number
+ * literal key also names the object key spelled the same (`data.nested[2]` finds {"nested": {"2": …}}).
+ */
 Planner.prototype.refRest = function (
   this: Planner,
   source: Local,
   terms: readonly Term[],
   i: number,
   k: (l: Local) => void,
+  base = false,
 ): void {
   if (i >= terms.length) {
     k(source);
@@ -60,14 +65,36 @@ Planner.prototype.refRest = function (
   if (this.isPattern(t)) {
     const key = this.e.local();
     const val = this.e.local();
-    const block = this.e.block(() => this.unifyLocal(t, key, () => this.refRest(val, terms, i + 1, k)));
+    const block = this.e.block(() => this.unifyLocal(t, key, () => this.refRest(val, terms, i + 1, k, base)));
     this.e.emit('ScanStmt', { source, key, value: val, block });
+    return;
+  }
+  if (base && t.type === 'number') {
+    // The number indexes an array; failing that, its literal is an object key (a storage path segment).
+    const target = this.e.local();
+    this.e.emit('ResetLocalStmt', { target });
+    this.term(t, (op) => {
+      const asIndex = this.e.block(() =>
+        this.e.emit('DotStmt', { source: localOp(source), key: op, target }),
+      );
+      const asKey = this.e.block(() => {
+        this.e.emit('IsUndefinedStmt', { source: target });
+        this.e.emit('DotStmt', {
+          source: localOp(source),
+          key: { type: 'string_index', value: this.pools.str(t.value) },
+          target,
+        });
+      });
+      this.e.emit('BlockStmt', { blocks: [asIndex, asKey] });
+    });
+    this.e.emit('IsDefinedStmt', { source: target });
+    this.refRest(target, terms, i + 1, k, base);
     return;
   }
   this.term(t, (op) => {
     const target = this.e.local();
     this.e.emit('DotStmt', { source: localOp(source), key: op, target });
-    this.refRest(target, terms, i + 1, k);
+    this.refRest(target, terms, i + 1, k, base);
   });
 };
 
@@ -106,12 +133,12 @@ Planner.prototype.dataRef = function (
         walk(child, [...path, t.value], i + 1);
         return;
       }
-      this.baseRef([...path, t.value], (l) => this.refRest(l, terms, i + 1, k));
+      this.baseRef([...path, t.value], (l) => this.refRest(l, terms, i + 1, k, true));
       return;
     }
     // No virtual document has a non-string key: look numbers, booleans and null up in the base document.
     if (node.children.size === 0 || t.type === 'number' || t.type === 'boolean' || t.type === 'null') {
-      this.baseRef(path, (l) => this.refRest(l, terms, i, k));
+      this.baseRef(path, (l) => this.refRest(l, terms, i, k, true));
       return;
     }
     if (t.type === 'var') {
@@ -120,7 +147,7 @@ Planner.prototype.dataRef = function (
         path,
         t,
         (child, key) => walk(child, [...path, key], i + 1),
-        (base) => this.refRest(base, terms, i + 1, k),
+        (base) => this.refRest(base, terms, i + 1, k, true),
       );
       return;
     }

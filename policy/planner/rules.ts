@@ -76,7 +76,11 @@ Planner.prototype.planRules = function (
   if (kind === 'multi') e.emit('MakeSetStmt', { target: result });
   if (kind === 'object') e.emit('MakeObjectStmt', { target: result });
   if (kind === 'multi' || kind === 'object') blocks.push(e.take());
-  for (const cr of rules) {
+  // Deeper heads first (as OPA's planner): a shallower rule's value then lands on keys a deeper rule
+  // already wrote, so ObjectInsertOnce reports the overlap (`p.q.r.s.u := 42` vs `p[q].r := {…}`)
+  // instead of the deeper insert silently merging into the shallower rule's value.
+  const ordered = kind === 'object' ? [...rules].sort((a, b) => headLength(b) - headLength(a)) : rules;
+  for (const cr of ordered) {
     if (cr.rule.isDefault) continue;
     e.loc = cr.rule.loc;
     this.scoped(() => this.planRule(cr, params.slice(2, 2 + nargs), result));
@@ -104,6 +108,11 @@ Planner.prototype.planRules = function (
   blocks.push(e.take());
   return { name, params, return: result, blocks, path };
 };
+
+// Depth from `data` (rules of one node may come from packages of different depths).
+function headLength(cr: CompiledRule): number {
+  return cr.path.length + cr.rest.length;
+}
 
 /** One definition (with its else chain) contributing to `result`. */
 Planner.prototype.planRule = function (

@@ -5,7 +5,13 @@
  */
 import { RE2JS } from 're2js';
 import { UsageError } from '../../lib/errors.js';
-import { type CompiledPolicy, compileModules, planEntrypoints, type RegoError } from '../compile/index.js';
+import {
+  type CompiledPolicy,
+  compileModules,
+  planEntrypoints,
+  type RegoError,
+  regoParseModule,
+} from '../compile/index.js';
 import { type EvalTracer, Explainer, evaluatePlan } from '../eval/index.js';
 import type { Policy } from '../ir/ir.js';
 import { toRegoString } from '../value/index.js';
@@ -80,6 +86,7 @@ export function runPolicyTests(loaded: LoadedPolicy, opts: RunTestsOptions = {})
         tracer: collector,
         print: opts.print,
         network: 'allow',
+        parseModule: regoParseModule({ v0Compatible: opts.v0Compatible ?? false }),
       });
       const durationNs = Number(clock() - start);
       const value = rs[0]?.get('result');

@@ -1,111 +1,63 @@
 /**
- * @module Compile stage helper: builtin argument type checks OPA's type checker reports at compile time
- * (rego_type_error `<name>: invalid argument(s)`). Only argument types known statically — literals,
- * composites, comprehensions, template strings and results of builtins with a fixed result type — are
- * checked, so a policy OPA accepts is never rejected here.
+ * @module Compile stage helper: the builtin argument checks OPA's type checker reports at compile time,
+ * with OPA's messages (rego_type_error `<name>: invalid argument(s)` / `arity mismatch`, each followed by
+ * `have: (…)` and `want: (…)` lines) and `match error` for `=` between terms of different types.
+ * Only types known statically take part (see static-types.ts), so a policy OPA accepts is never rejected.
  */
 import type { Term } from '../../ast/index.js';
 import type { BuiltinInfo } from '../builtin-info.js';
-import { builtinInfo } from '../builtin-info.js';
-import { opName } from './safety.js';
+import { renderType, type StaticType, type TypeEnv, typeOfTerm, unifies } from './static-types.js';
 
-type Kind = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'set' | 'object';
-type DeclType = Readonly<Record<string, unknown>> & { type?: string };
-
-const KINDS = new Set<string>(['null', 'boolean', 'number', 'string', 'array', 'set', 'object']);
-
-/** The kind of value a term certainly evaluates to, or undefined when only evaluation can tell. */
-export function staticKind(t: Term): Kind | undefined {
-  switch (t.type) {
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return t.type;
-    case 'array':
-    case 'arraycomp':
-      return 'array';
-    case 'set':
-    case 'setcomp':
-      return 'set';
-    case 'object':
-    case 'objectcomp':
-      return 'object';
-    case 'template':
-      return 'string';
-    case 'call': {
-      const result = builtinInfo(opName(t.op))?.decl?.result as DeclType | undefined;
-      return result?.type && KINDS.has(result.type) ? (result.type as Kind) : undefined;
-    }
-    default:
-      return undefined;
-  }
+function named(d: StaticType): string {
+  return typeof d.name === 'string' ? `${d.name}: ${renderType(d)}` : renderType(d);
 }
 
-function accepts(decl: DeclType | undefined, kind: Kind): boolean {
-  if (!decl?.type) return true;
-  if (decl.type === 'any') {
-    const of = decl.of as DeclType[] | undefined;
-    return !of || of.length === 0 || of.some((d) => accepts(d, kind));
-  }
-  if (!KINDS.has(decl.type)) return true;
-  return decl.type === kind;
+/** OPA's `want` list: declared arguments, then `each...` for a variadic builtin; the result when `withResult`. */
+function wantList(info: BuiltinInfo, withResult: boolean): string {
+  const declArgs = (info.decl?.args as StaticType[] | undefined) ?? [];
+  const variadic = info.decl?.variadic as StaticType | undefined;
+  const want = declArgs.map(named);
+  if (variadic) want.push(`${renderType(variadic)}...`);
+  const result = info.decl?.result as StaticType | undefined;
+  if (withResult && result) want.push(named(result));
+  return `(${want.join(', ')})`;
 }
 
-/** OPA's rendering of a type: `string`, `array[any]`, `object[string: any]`, `any<number, string>`. */
-export function renderType(d: DeclType | undefined): string {
-  if (!d?.type) return 'any';
-  switch (d.type) {
-    case 'any': {
-      const of = d.of as DeclType[] | undefined;
-      return of && of.length > 0 ? `any<${of.map(renderType).join(', ')}>` : 'any';
-    }
-    case 'array': {
-      const st = d.static as DeclType[] | undefined;
-      if (st) return `array<${st.map(renderType).join(', ')}>`;
-      return `array[${renderType(d.dynamic as DeclType)}]`;
-    }
-    case 'set':
-      return `set[${renderType(d.of as DeclType)}]`;
-    case 'object': {
-      const dyn = d.dynamic as { key: DeclType; value: DeclType } | undefined;
-      const st = d.static as { key: string; value: DeclType }[] | undefined;
-      if (st && !dyn) return `object<${st.map((f) => `${f.key}: ${renderType(f.value)}`).join(', ')}>`;
-      return dyn ? `object[${renderType(dyn.key)}: ${renderType(dyn.value)}]` : 'object';
-    }
-    default:
-      return d.type;
-  }
+/** OPA's `have` list: each operand's type (`any` where only evaluation knows it). */
+function haveList(args: readonly Term[], env: TypeEnv): string {
+  return `(${args.map((a) => renderType(typeOfTerm(a, env))).join(', ')})`;
 }
 
-/** The message for a call whose statically known argument kinds do not fit the declaration, if any. */
-export function argumentTypeError(info: BuiltinInfo, args: readonly Term[]): string | undefined {
-  const declArgs = (info.decl?.args as DeclType[] | undefined) ?? [];
-  const variadic = info.decl?.variadic as DeclType | undefined;
-  const kinds = args.map(staticKind);
-  let bad = false;
-  kinds.forEach((k, i) => {
-    if (k === undefined) return;
-    const d = i < declArgs.length ? declArgs[i] : variadic;
-    if (i >= declArgs.length && !variadic) return; // the output argument
-    if (!accepts(d, k)) bad = true;
+/** A builtin called with too few or too many arguments (OPA: `count: arity mismatch`). */
+export function arityError(info: BuiltinInfo, args: readonly Term[], env: TypeEnv): string {
+  return `${info.name}: arity mismatch\n\thave: ${haveList(args, env)}\n\twant: ${wantList(info, false)}`;
+}
+
+/**
+ * The message for a call whose statically known operand types do not fit the declaration, if any. An
+ * extra trailing operand is the output and is checked against the declared result, as OPA does.
+ */
+export function argumentTypeError(
+  info: BuiltinInfo,
+  args: readonly Term[],
+  env: TypeEnv,
+): string | undefined {
+  const declArgs = (info.decl?.args as StaticType[] | undefined) ?? [];
+  const variadic = info.decl?.variadic as StaticType | undefined;
+  const result = info.decl?.result as StaticType | undefined;
+  const hasOutput = !variadic && result !== undefined && args.length === declArgs.length + 1;
+  const bad = args.some((a, i) => {
+    const want = i < declArgs.length ? declArgs[i] : (variadic ?? (hasOutput ? result : undefined));
+    return want !== undefined && !unifies(typeOfTerm(a, env), want);
   });
   if (!bad) return undefined;
-  const inputs = kinds.slice(0, variadic ? kinds.length : declArgs.length);
-  const have = inputs.map((k) =>
-    k === undefined
-      ? 'any'
-      : k === 'array'
-        ? 'array[any]'
-        : k === 'set'
-          ? 'set[any]'
-          : k === 'object'
-            ? 'object[any: any]'
-            : k,
-  );
-  const want = declArgs.map((d) =>
-    typeof d.name === 'string' ? `${d.name}: ${renderType(d)}` : renderType(d),
-  );
-  if (variadic) want.push(`${renderType(variadic)}...`);
-  return `${info.name}: invalid argument(s)\n\thave: (${have.join(', ')})\n\twant: (${want.join(', ')})`;
+  return `${info.name}: invalid argument(s)\n\thave: ${haveList(args, env)}\n\twant: ${wantList(info, hasOutput)}`;
+}
+
+/** `a = b` between terms whose types cannot unify (OPA's `match error`), if so. */
+export function matchError(a: Term, b: Term, env: TypeEnv): string | undefined {
+  const ta = typeOfTerm(a, env);
+  const tb = typeOfTerm(b, env);
+  if (ta === undefined || tb === undefined || unifies(ta, tb)) return undefined;
+  return `match error\n\tleft  : ${renderType(ta)}\n\tright : ${renderType(tb)}`;
 }

@@ -40,6 +40,8 @@ export class VarRewriter {
   /** `:=` declarations (fresh name → author's name and position) and how often each is read. */
   readonly assigned = new Map<string, { name: string; loc: Location }>();
   readonly reads = new Map<string, number>();
+  /** Every declaration given a fresh name: fresh name → the author's name (for error messages). */
+  readonly renamed = new Map<string, string>();
   readonly #globals: Globals;
   readonly #frames: Frame[] = [];
   #counter: { n: number };
@@ -81,6 +83,7 @@ export class VarRewriter {
     else if (f.used.has(v.name)) this.err(`var ${v.name} referenced above`, v.loc);
     const name = keepName || (this.#query && this.#frames.length === 1) ? v.name : this.fresh();
     f.names.set(v.name, name);
+    if (name !== v.name) this.renamed.set(name, v.name);
     return { ...v, name };
   }
 
@@ -247,8 +250,11 @@ export class VarRewriter {
           if (lhs0.type !== 'var' && lhs0.type !== 'array' && lhs0.type !== 'object') {
             this.err(`cannot assign to ${describeTerm(lhs0)}`, lhs0.loc);
           }
-          if (lhs0.type === 'var' && (lhs0.name === 'input' || lhs0.name === 'data'))
-            this.err(`cannot assign to ${lhs0.name}`, lhs0.loc);
+          if (lhs0.type === 'var' && (lhs0.name === 'input' || lhs0.name === 'data')) {
+            // OPA's root-document check; nothing is declared, so no follow-on "unused" error.
+            this.err(`variables must not shadow ${lhs0.name} (use a different variable name)`, e.loc);
+            return { type: 'term', term: { ...t, args: [lhs0, rhs] } };
+          }
           if (e.negated) this.err('cannot assign vars inside negated expression', e.loc);
           const lhs = this.declarePattern(lhs0, 'assign');
           for (const v of termVars(lhs)) {

@@ -9,8 +9,12 @@ import type { RuleNode } from '../types.js';
 import { callArity } from './check-calls.js';
 import { checkHead, closureTermInHead, reorderBody, type SafetyContext } from './safety.js';
 
-export function safetyContext(root: RuleNode, errors: SafetyContext['errors']): SafetyContext {
-  return { arity: (op) => callArity(root, op), errors };
+export function safetyContext(
+  root: RuleNode,
+  errors: SafetyContext['errors'],
+  rewritten: ReadonlyMap<string, string> = new Map(),
+): SafetyContext {
+  return { arity: (op) => callArity(root, op), errors, rewritten, reported: new Set() };
 }
 
 function safeRule(rule: Rule, ctx: SafetyContext): Rule {
@@ -31,6 +35,6 @@ function safeRule(rule: Rule, ctx: SafetyContext): Rule {
 }
 
 export function safetyStage(state: CompileState): void {
-  const ctx = safetyContext(state.root!, state.errors);
+  const ctx = safetyContext(state.root!, state.errors, state.rewritten);
   state.modules = state.modules.map((m): Module => ({ ...m, rules: m.rules.map((r) => safeRule(r, ctx)) }));
 }

@@ -10,6 +10,10 @@ export interface SafetyContext {
   /** Declared input arity of a called function or builtin, or undefined if unknown. */
   arity(op: RefTerm): number | undefined;
   readonly errors: RegoError[];
+  /** Fresh local names → the author's names, so messages say `var x`, not `var $local3`. */
+  readonly rewritten?: ReadonlyMap<string, string>;
+  /** Fresh locals already reported unsafe: each is reported once, as OPA reports each var once. */
+  readonly reported?: Set<string>;
 }
 
 function varsOfCapture(e: Expr, visible: ReadonlySet<string>, ctx: SafetyContext): Set<string> {
@@ -191,15 +195,7 @@ export function reorderBody(
       for (const e of remaining) {
         const needs = varsOfCapture(e, visible, ctx);
         const out = outputs(e, bound, ctx);
-        for (const v of needs) {
-          if (!bound.has(v) && !out.has(v)) {
-            ctx.errors.push({
-              code: 'rego_unsafe_var_error',
-              message: `var ${displayVar(v)} is unsafe`,
-              location: { file: e.loc.file, row: e.loc.row, col: e.loc.col },
-            });
-          }
-        }
+        for (const v of needs) if (!bound.has(v) && !out.has(v)) reportUnsafe(v, e.loc, ctx);
       }
       // Keep the remaining expressions so later stages still see a complete body.
       ordered.push(...remaining);
@@ -209,9 +205,24 @@ export function reorderBody(
   return { body: ordered, safe: bound };
 }
 
-/** Compiler names show the author's spelling: `__local3__` cannot be traced back, wildcards print as `_`. */
-function displayVar(v: string): string {
-  return v.startsWith('$_') ? '_' : v;
+/** Compiler names show the author's spelling: fresh locals map back, wildcards print as `_`. */
+function displayVar(v: string, ctx: SafetyContext): string {
+  if (v.startsWith('$_')) return '_';
+  return ctx.rewritten?.get(v) ?? v;
+}
+
+function reportUnsafe(v: string, loc: { file: string; row: number; col: number }, ctx: SafetyContext): void {
+  // A fresh local names one declaration, so a second report of it (its comprehension head and the
+  // body expression that failed to bind it) says nothing new.
+  if (ctx.rewritten?.has(v)) {
+    if (ctx.reported?.has(v)) return;
+    ctx.reported?.add(v);
+  }
+  ctx.errors.push({
+    code: 'rego_unsafe_var_error',
+    message: `var ${displayVar(v, ctx)} is unsafe`,
+    location: { file: loc.file, row: loc.row, col: loc.col },
+  });
 }
 
 function rewriteClosures(
@@ -295,13 +306,7 @@ export function checkHead(
   for (const t of terms) refOutputs(t, iterated);
   for (const t of terms) {
     for (const v of termVars(t)) {
-      if (!safe.has(v) && !isRootVar(v) && !iterated.has(v)) {
-        ctx.errors.push({
-          code: 'rego_unsafe_var_error',
-          message: `var ${displayVar(v)} is unsafe`,
-          location: { file: loc.file, row: loc.row, col: loc.col },
-        });
-      }
+      if (!safe.has(v) && !isRootVar(v) && !iterated.has(v)) reportUnsafe(v, loc, ctx);
     }
   }
 }

@@ -101,3 +101,19 @@ test('numbers.range and range_step', () => {
     },
   ]);
 });
+
+test('lengths and offsets: any int64 (OPA IntOperand), clamped past 2^53; beyond int64 a type error', () => {
+  const tooBig = {
+    code: 'eval_type_error' as const,
+    message: 'operand 3 must be integer number but got floating-point number',
+  };
+  runTable('substring', [
+    { note: 'length past 2^53', args: ['abcdef', 1, big('9007199254740993')], want: 'bcdef' },
+    { note: 'length near int64 max', args: ['abc', 0, big('9223372036854775807')], want: 'abc' },
+    { note: 'length past int64', args: ['abc', 0, big('9223372036854775808')], error: tooBig },
+  ]);
+  runTable('array.slice', [
+    { note: 'stop past 2^53', args: [[1, 2, 3], 0, big('9007199254740993')], want: [1, 2, 3] },
+    { note: 'stop past int64', args: [[1, 2, 3], 0, big('99999999999999999999')], error: tooBig },
+  ]);
+});

@@ -37,6 +37,14 @@ test('sprintf formats like Go', () => {
       want: '1208925819614629174706175',
     },
     {
+      note: "a verb big.Int does not know is big.Int's own %!verb(big.Int=…)",
+      args: [
+        '%e %c',
+        [numberFromLiteral('12345678901234567890123'), numberFromLiteral('12345678901234567890123')],
+      ],
+      want: '%!e(big.Int=12345678901234567890123) %!c(big.Int=12345678901234567890123)',
+    },
+    {
       note: 'out of float range prints the literal',
       args: ['%v', [numberFromLiteral('2e308')]],
       want: '2e308',

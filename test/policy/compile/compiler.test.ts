@@ -1,6 +1,7 @@
 /**
  * @module Compiler tests: the stage table, OPA's error codes with positions (unsafe vars, recursion,
- * conflicts, undefined functions, arity, redeclared vars), package merging across files, and the
+ * conflicts, undefined functions, arity, argument and unification types, redeclared vars), package
+ * merging across files, and the
  * `check` command.
  */
 import assert from 'node:assert/strict';
@@ -107,6 +108,163 @@ describe('compileModules', () => {
       at: ['a.rego', 3, 6],
     },
     {
+      note: 'rule called as a function (OPA: undefined function)',
+      files: { 'a.rego': 'package a\n\nq := 1\n\np if q(1)\n' },
+      code: 'rego_type_error',
+      msg: 'undefined function data.a.q',
+      at: ['a.rego', 5, 6],
+    },
+    {
+      note: 'undefined function under data',
+      files: { 'a.rego': 'package a\n\np if data.foo.bar(1)\n' },
+      code: 'rego_type_error',
+      msg: 'undefined function data.foo.bar',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'user function arity',
+      files: { 'a.rego': 'package a\n\nf(x) := x\n\np if f(1, 2, 3)\n' },
+      code: 'rego_type_error',
+      msg: 'function data.a.f has arity 1, got 3 arguments',
+      at: ['a.rego', 5, 6],
+    },
+    {
+      note: 'builtin arity lists the operand types',
+      files: { 'a.rego': 'package a\n\np if startswith(input.x)\n' },
+      code: 'rego_type_error',
+      msg: 'startswith: arity mismatch\n\thave: (any)\n\twant: (search: string, base: string)',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'element types of a literal collection',
+      files: { 'a.rego': 'package a\n\np := sum([1, "a"])\n' },
+      code: 'rego_type_error',
+      msg: 'sum: invalid argument(s)\n\thave: (array<number, string>)\n\twant: (collection: any<array[number], set[number]>)',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'the output operand against the declared result',
+      files: { 'a.rego': 'package a\n\np if upper("a", 1)\n' },
+      code: 'rego_type_error',
+      msg: 'upper: invalid argument(s)\n\thave: (string, number)\n\twant: (x: string, y: string)',
+      at: ['a.rego', 3, 6],
+    },
+    {
+      note: 'a variable declared with := from a typed term, through a ref',
+      files: { 'a.rego': 'package a\n\np if {\n\tx := {"a": ["s"]}\n\tabs(x.a[0])\n}\n' },
+      code: 'rego_type_error',
+      msg: 'abs: invalid argument(s)\n\thave: (string)\n\twant: (x: number)',
+      at: ['a.rego', 5, 2],
+    },
+    {
+      note: 'a set of the wrong element type',
+      files: { 'a.rego': 'package a\n\np if {\n\ts := {1, 2}\n\tconcat(",", s)\n}\n' },
+      code: 'rego_type_error',
+      msg: 'concat: invalid argument(s)\n\thave: (string, set[number])',
+      at: ['a.rego', 5, 2],
+    },
+    {
+      note: 'a ref to a rule whose value type is known, across packages',
+      files: {
+        'a.rego': 'package a\n\nlimit := 10\n\ndouble := limit * 2\n',
+        'b.rego': 'package b\n\nimport data.a\n\np := upper(a.double)\n',
+      },
+      code: 'rego_type_error',
+      msg: 'upper: invalid argument(s)\n\thave: (number)\n\twant: (x: string)',
+      at: ['b.rego', 5, 6],
+    },
+    {
+      note: "a multi-value rule is a set of its keys' type",
+      files: { 'a.rego': 'package a\n\nroles contains "admin"\n\nroles contains "dev"\n\nn := sum(roles)\n' },
+      code: 'rego_type_error',
+      msg: 'sum: invalid argument(s)\n\thave: (set[string])',
+      at: ['a.rego', 7, 6],
+    },
+    {
+      note: 'unification of terms of different types',
+      files: { 'a.rego': 'package a\n\np if {\n\tx := "a"\n\tx = 1\n}\n' },
+      code: 'rego_type_error',
+      msg: 'match error\n\tleft  : string\n\tright : number',
+      at: ['a.rego', 5, 2],
+    },
+    {
+      note: 'default rule value with a ref',
+      files: { 'a.rego': 'package a\n\ndefault p := input.x\n' },
+      code: 'rego_parse_error',
+      msg: 'illegal default rule (value cannot contain ref)',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'default rule value with a call',
+      files: { 'a.rego': 'package a\n\ndefault p := [1, count([])]\n' },
+      code: 'rego_parse_error',
+      msg: 'illegal default rule (value cannot contain call)',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'default function with a repeated argument',
+      files: { 'a.rego': 'package a\n\ndefault f(x, x) := 1\n' },
+      code: 'rego_parse_error',
+      msg: 'illegal default rule (arguments cannot be repeated x)',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'with on something that is not input, data or a function',
+      files: { 'a.rego': 'package a\n\np if true with foo.bar as 1\n' },
+      code: 'rego_type_error',
+      msg: 'with keyword target must reference existing input, data, or a function',
+      at: ['a.rego', 3, 16],
+    },
+    {
+      note: 'with inside a rule value',
+      files: { 'a.rego': 'package a\n\nq.r := 1\n\np if true with data.a.q.r.s as 1\n' },
+      code: 'rego_compile_error',
+      msg: 'with keyword cannot partially replace virtual document(s)',
+      at: ['a.rego', 5, 16],
+    },
+    {
+      note: 'with replacing the unifier',
+      files: { 'a.rego': 'package a\n\np if true with eq as 1\n' },
+      code: 'rego_compile_error',
+      msg: 'with keyword replacing built-in function: replacement of "eq" invalid',
+      at: ['a.rego', 3, 16],
+    },
+    {
+      note: 'with replacing a void builtin',
+      files: { 'a.rego': 'package a\n\np if true with print as 1\n' },
+      code: 'rego_compile_error',
+      msg: 'with keyword replacing built-in function: target must not be a void function',
+      at: ['a.rego', 3, 16],
+    },
+    {
+      note: "unsafe declared var keeps the author's name",
+      files: { 'a.rego': 'package a\n\np if {\n\tsome x\n\tx\n}\n' },
+      code: 'rego_unsafe_var_error',
+      msg: 'var x is unsafe',
+      at: ['a.rego', 5, 2],
+    },
+    {
+      note: 'an assignment to input',
+      files: { 'a.rego': 'package a\n\np if {\n\tinput := 1\n}\n' },
+      code: 'rego_compile_error',
+      msg: 'variables must not shadow input (use a different variable name)',
+      at: ['a.rego', 4, 2],
+    },
+    {
+      note: 'a rule named data',
+      files: { 'a.rego': 'package a\n\ndata.x := 1\n' },
+      code: 'rego_compile_error',
+      msg: 'rules must not shadow data (use a different rule name)',
+      at: ['a.rego', 3, 1],
+    },
+    {
+      note: 'a function argument named input',
+      files: { 'a.rego': 'package a\n\nf(x, input) := x\n' },
+      code: 'rego_compile_error',
+      msg: 'args must not shadow input (use a different variable name)',
+      at: ['a.rego', 3, 6],
+    },
+    {
       note: 'var assigned twice',
       files: { 'a.rego': 'package a\n\np if {\n\tx := 1\n\tx := 2\n}\n' },
       code: 'rego_compile_error',
@@ -132,10 +290,78 @@ describe('compileModules', () => {
     });
   }
 
+  it('reports each unsafe declared var once, by its own name', () => {
+    const r = compileModules([{ path: 'a.rego', text: 'package a\n\np := [x | x := y]\n' }]);
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.deepEqual(
+      r.errors.map((e) => e.message),
+      ['var x is unsafe', 'var y is unsafe'],
+    );
+  });
+
+  it('accepts with on input, data, functions and builtins, and constant defaults', () => {
+    const text = [
+      'package a',
+      '',
+      'default p := {"a": [1, {2}], "b": -1}',
+      'default f(_, _) := set()',
+      'q := 1',
+      'g(x) := x',
+      'r if true with input.x as 1 with data.a.q as 2 with count as g with time.now_ns as 1',
+      '',
+    ].join('\n');
+    const r = compileModules([{ path: 'a.rego', text }]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  });
+
+  it('types a rule only when every definition is known, and not when a with replaces it', () => {
+    const text = [
+      'package a',
+      '',
+      'default lvl := 1',
+      'lvl := "a" if input.x',
+      'p := upper(lvl)',
+      '',
+      'cfg := input.cfg',
+      'q := upper(cfg)',
+      '',
+      'limit := 10',
+      'r if upper(limit) with data.a.limit as "x"',
+      '',
+    ].join('\n');
+    const r = compileModules([{ path: 'a.rego', text }]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  });
+
   it('accepts arguments whose type is only known at evaluation', () => {
     const r = compileModules([
       { path: 'a.rego', text: 'package a\n\np if count(input.x) > 0\nq := count({1, 2})\n' },
     ]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  });
+
+  it('infers no type from `=`, which may test a variable bound elsewhere, nor from iteration', () => {
+    const text = [
+      'package a',
+      '',
+      'p if {',
+      '\tx := input.y',
+      '\tupper(x)',
+      '\tx = 1',
+      '}',
+      '',
+      'q if {',
+      '\tsome v in [1]',
+      '\tupper(v)',
+      '}',
+      '',
+      'r := json.marshal_with_options([1], {"pretty": true})',
+      '',
+      's := concat(",", [y | y := input[_]])',
+      '',
+    ].join('\n');
+    const r = compileModules([{ path: 'a.rego', text }]);
     assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
   });
 

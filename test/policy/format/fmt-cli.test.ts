@@ -20,10 +20,10 @@ describe('palisade policy fmt', () => {
     assert.match(check.stdout, /a\.rego: not formatted/);
     const diff = await runCli(['policy', 'fmt', '--diff', file]);
     assert.equal(diff.code, 0);
-    assert.match(diff.stdout, /^\+\tinput\.x == 1$/m);
+    assert.match(diff.stdout, /^\+allow if input\.x == 1$/m);
     const write = await runCli(['policy', 'fmt', '--write', file]);
     assert.equal(write.code, 0);
-    assert.equal(readFileSync(file, 'utf8'), 'package a\n\nallow if {\n\tinput.x == 1\n}\n');
+    assert.equal(readFileSync(file, 'utf8'), 'package a\n\nallow if input.x == 1\n');
     const again = await runCli(['policy', 'fmt', '--check', file]);
     assert.equal(again.code, 0);
   });

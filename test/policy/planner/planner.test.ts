@@ -101,6 +101,60 @@ describe('planQuery', () => {
   });
 });
 
+describe('ref-head rules sharing a path', () => {
+  const SHALLOW = `package t
+
+p[q].r := v if {
+	q := "q"
+	v := {"s": {"t": 1}}
+}
+`;
+
+  it("a deeper rule writing inside a shallower rule's value is a conflict, in either source order", () => {
+    for (const deep of ['p.q.r.s.u := 42', 'p.q.r.s.t := 42']) {
+      for (const text of [
+        `${SHALLOW}\n${deep}\n`,
+        `package t\n\n${deep}\n${SHALLOW.slice('package t\n'.length)}`,
+      ]) {
+        assert.throws(
+          () => run([text], 'data.t.p = x'),
+          (err: unknown) => (err as { regoCode?: string }).regoCode === 'eval_conflict_error',
+          text,
+        );
+      }
+    }
+  });
+
+  it('disjoint deep and shallow rules still merge', () => {
+    const text = `${SHALLOW}\np.z.r.s := 42\n`;
+    assert.deepEqual(run([text], 'data.t.p = x'), [
+      { x: { q: { r: { s: { t: 1 } } }, z: { r: { s: 42 } } } },
+    ]);
+  });
+});
+
+describe('number keys into the base document', () => {
+  const data = '{"top": {"2": "two"}, "arr": ["a", "b", "c"], "nested": {"m": {"7": "seven"}}}';
+  const table: { note: string; module: string; want: unknown }[] = [
+    {
+      note: 'a number literal finds the object key spelled the same',
+      module: 'p := data.top[2]',
+      want: 'two',
+    },
+    { note: 'and still indexes an array', module: 'p := data.arr[2]', want: 'c' },
+    { note: 'deeper in the path', module: 'p := data.nested.m[7]', want: 'seven' },
+  ];
+  for (const c of table) {
+    it(c.note, () => {
+      assert.deepEqual(run([`package t\n\n${c.module}\n`], 'x = data.t.p', undefined, data), [{ x: c.want }]);
+    });
+  }
+  it('a computed object is not a storage path: its number key stays a number', () => {
+    const module = 'package t\n\np := o[2] if o := data.top\n';
+    assert.deepEqual(run([module], 'x = data.t.p', undefined, data), []);
+  });
+});
+
 describe('planEntrypoints', () => {
   it('names plans by path and functions as OPA does', () => {
     const c = compileModules([{ path: 'a.rego', text: AUTHZ }]);
