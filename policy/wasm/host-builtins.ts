@@ -31,6 +31,11 @@ export class HostBuiltinScope {
   };
   /** Exact argument/result passing, once the loader knows the module supports it. */
   bridge: ValueBridge | undefined;
+  /**
+   * `rego.parse_module`'s parser, set by the loader only for modules that call it: the Rego front end is not
+   * loaded into a sidecar whose policy does not need it.
+   */
+  parseModule: ((filename: string, source: string) => Value) | undefined;
 
   constructor(
     options: { strict?: boolean; clock?: () => bigint; network?: BuiltinContextOptions['network'] } = {},
@@ -48,6 +53,7 @@ export class HostBuiltinScope {
       strict: this.#options.strict,
       clock: this.#options.clock,
       network: this.#options.network,
+      ...(this.parseModule ? { parseModule: this.parseModule } : {}),
     });
     return this.#ctx;
   }

@@ -123,6 +123,9 @@ export async function loadPolicyModule(wasm: Uint8Array, options: LoadOptions = 
       `the policy module needs host builtins that are not available: ${missing.join(', ')}`,
     );
   }
+  if (hostBuiltins.includes('rego.parse_module')) {
+    scope.parseModule = (await import('../compile/rego-parse-module.js')).regoParseModule();
+  }
   const bridge = ValueBridge.of(policy.wasmInstance.exports, policy.mem);
   scope.bridge = bridge;
   const evaluateText = (input: string, entrypoint: string | number): unknown => {

@@ -66,6 +66,13 @@ describe('host builtin values', () => {
     });
   }
 
+  it("rego.parse_module runs the front end's parser, loaded only for modules that call it", async () => {
+    assert.equal(
+      await exact('x := rego.parse_module("p.rego", "package p.q").package.path[1].value\n'),
+      '{"result": "p"}',
+    );
+  });
+
   it("gives the SDK's JSON reading through evaluate (sets as arrays)", async () => {
     const m = await moduleOf(
       'x := json.patch({"a": {"b"}}, [{"op": "add", "path": "/a/c", "value": "c"}])\n',
