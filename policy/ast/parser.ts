@@ -403,10 +403,12 @@ class Parser {
       key === undefined &&
       value === undefined &&
       !args &&
-      terms.length > 1 &&
-      last.type !== 'string'
+      terms.length === 2 &&
+      !this.isKw('if')
     ) {
-      // v0 `p[x] { … }` is a partial set rule.
+      // OPA's v0 back-compatibility: a two-term head without a value and without `if` is a partial set rule,
+      // whether its key is a variable or a literal (`deny[msg] { … }`, `deny["a"] { … }`). With `if`, or with
+      // a longer ref, the rule is single-valued (`p[x] = true`), as OPA's parser decides.
       key = last;
       ref = { ...ref, terms: terms.slice(0, -1) };
     }

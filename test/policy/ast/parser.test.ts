@@ -42,6 +42,20 @@ describe('parseModule', () => {
       },
     },
     {
+      // OPA's v0 rule: two terms and no `if` make a partial set whatever the key; otherwise single-valued.
+      note: 'v0 heads: literal keys are set members; longer refs and `if` heads are single-valued',
+      v0: true,
+      src: 'package a\n\nimport future.keywords.if\n\ndeny["a"] { input.x }\nq.r[x] { x := 1 }\ns[x] if { x := 1 }\n',
+      check: (m) => {
+        assert.equal(m.rules[0]!.head.key?.type, 'string');
+        assert.equal(m.rules[0]!.head.ref.terms.length, 1);
+        for (const r of m.rules.slice(1)) {
+          assert.equal(r.head.key, undefined);
+          assert.equal(r.head.value?.type, 'boolean');
+        }
+      },
+    },
+    {
       note: 'keywords as ref heads, set(), template string, every',
       src: 'package a\n\nif.x := 1\np := $"v={input.v}" if { s := set(); every y in [1] { y > 0 } }\n',
       check: (m) => {
