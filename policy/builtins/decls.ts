@@ -265,6 +265,19 @@ export const DECLS: Readonly<Record<string, BuiltinDecl>> = {
   ),
   'rego.metadata.chain': fn([], p('chain', arr(A))),
   'rego.metadata.rule': fn([], p('output', A)),
+  // Deprecated (OPA's `Deprecated: true`; Rego v0 without strict mode only). OPA declares their
+  // arguments and results without names.
+  all: fn([anyOf(arr(A), setOf(A))], B),
+  any: fn([anyOf(arr(A), setOf(A))], B),
+  cast_array: fn([A], arr(A)),
+  cast_boolean: fn([A], B),
+  cast_null: fn([A], NULL),
+  cast_object: fn([A], obj(A, A)),
+  cast_set: fn([A], setOf(A)),
+  cast_string: fn([A], S),
+  'net.cidr_overlap': fn([S, S], B),
+  re_match: fn([S, S], B),
+  set_diff: fn([setOf(A), setOf(A)], setOf(A)),
 };
 
 /** Infix operators that are builtin calls (OPA's `Builtin.Infix`), for the parser and formatter. */

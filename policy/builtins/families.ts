@@ -8,6 +8,7 @@ import { awsBuiltins } from './aws-sign.js';
 import { bitBuiltins } from './bits.js';
 import { comparisonBuiltins } from './comparison.js';
 import { cryptoBuiltins } from './crypto.js';
+import { deprecatedBuiltins } from './deprecated.js';
 import { encodingBuiltins } from './encoding.js';
 import { globBuiltins } from './glob.js';
 import { graphBuiltins } from './graph.js';
@@ -43,6 +44,7 @@ export const FAMILIES: Readonly<Record<string, ImplTable>> = {
   bits: bitBuiltins,
   comparison: comparisonBuiltins,
   crypto: cryptoBuiltins,
+  deprecated: deprecatedBuiltins,
   'net-cidr': cidrBuiltins,
   'net-lookup': lookupBuiltins,
   encoding: encodingBuiltins,

@@ -17,6 +17,11 @@ export interface ImplSpec {
   readonly nondeterministic?: boolean;
   /** Reaches the network; the implementation refuses (`networkRefused()`) when the context's `network` is `deny`. */
   readonly network?: boolean;
+  /**
+   * One of OPA's deprecated builtins: callable from Rego v0 policies, rejected by the compiler in strict
+   * mode and in Rego v1 modules.
+   */
+  readonly deprecated?: boolean;
 }
 
 /** One family's builtins, by name (`strings.ts` exports the string functions, and so on). */

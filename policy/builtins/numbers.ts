@@ -17,6 +17,7 @@ import {
 import { BuiltinError, operandError } from './builtin-error.js';
 import type { ImplTable } from './impl-types.js';
 import { bigIntOf, integer, num, str } from './operands.js';
+import { setDifference } from './sets.js';
 
 // Plain doubles inside this window add/subtract/multiply without leaving the safe-integer range.
 const SMALL = 2 ** 26;
@@ -51,11 +52,7 @@ function plus(args: readonly Value[]): Value {
 function minus(args: readonly Value[]): Value {
   const a = args[0] as Value;
   const b = args[1] as Value;
-  if (a instanceof SetValue && b instanceof SetValue) {
-    const out = new SetValue();
-    for (const x of a.items()) if (!b.has(x)) out.add(x);
-    return out;
-  }
+  if (a instanceof SetValue && b instanceof SetValue) return setDifference(a, b);
   const aNum =
     typeof a === 'number' ||
     (a !== null && typeof a === 'object' && !Array.isArray(a) && a.kind === 'number');

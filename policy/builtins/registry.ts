@@ -25,6 +25,11 @@ export interface BuiltinDef {
   readonly nondeterministic: boolean;
   /** Reaches the network; such builtins refuse (halt error) when `ctx.network` is `deny`. */
   readonly network: boolean;
+  /**
+   * Deprecated in OPA (`any`, `re_match`, `cast_string`, …): the compiler accepts calls only in Rego v0
+   * without strict mode; elsewhere they are `deprecated built-in function calls in expression: <name>`.
+   */
+  readonly deprecated: boolean;
   /** Infix operator spelling, when the builtin has one (`plus` → `+`, `internal.member_2` → `in`). */
   readonly infix: string | undefined;
   /** The family file it lives in (`strings`, `regex`, …), for docs and `policy build` warnings. */
@@ -59,7 +64,7 @@ function makeDef(
   name: string,
   family: string,
   raw: BuiltinImpl,
-  flags: { nondeterministic?: boolean; network?: boolean },
+  flags: { nondeterministic?: boolean; network?: boolean; deprecated?: boolean },
 ): BuiltinDef {
   const decl = DECLS[name];
   if (decl === undefined) throw new Error(`builtin ${name} (${family}) has no declaration in decls.ts`);
@@ -80,6 +85,7 @@ function makeDef(
     impl,
     nondeterministic: (flags.nondeterministic ?? false) || network,
     network,
+    deprecated: flags.deprecated ?? false,
     infix: INFIX[name],
     family,
     arity: args?.length ?? 0,

@@ -1,11 +1,19 @@
 /**
- * @module Set builtins: `and` (&), `or` (|), `intersection` and `union` of a set of sets. Set difference
- * (`-`) lives with `minus` in numbers.ts, as OPA overloads it.
+ * @module Set builtins: `and` (&), `or` (|), `intersection` and `union` of a set of sets. The `-` operator
+ * lives with `minus` in numbers.ts, as OPA overloads it; both it and the deprecated `set_diff` call
+ * `setDifference` here.
  */
 import { SetValue, type Value } from '../value/index.js';
 import { operandError } from './builtin-error.js';
 import type { ImplTable } from './impl-types.js';
 import { set } from './operands.js';
+
+/** `a - b`: the members of `a` not in `b`. */
+export function setDifference(a: SetValue, b: SetValue): SetValue {
+  const out = new SetValue();
+  for (const x of a.items()) if (!b.has(x)) out.add(x);
+  return out;
+}
 
 function and(args: readonly Value[]): Value {
   const a = set(args, 0);

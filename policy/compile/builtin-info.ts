@@ -2,7 +2,7 @@
  * @module What the compiler needs to know about builtins: does a name exist, its arity, its declared
  * argument types. Compile layer; a thin view over the builtin registry.
  */
-import { builtinDecl } from '../builtins/index.js';
+import { builtinDecl, lookupBuiltin } from '../builtins/index.js';
 import type { BuiltinDecl } from '../ir/ir.js';
 
 /** Compiler-internal names that are not user-visible builtins but are callable in plans. */
@@ -16,12 +16,21 @@ export interface BuiltinInfo {
   readonly variadic: boolean;
   /** The builtin returns a value (so a call may take one extra output argument). */
   readonly hasResult: boolean;
+  /** One of OPA's deprecated builtins (rejected in strict mode and Rego v1 modules). */
+  readonly deprecated: boolean;
 }
 
 /** Look a builtin up by its dotted name (`count`, `regex.match`). */
 export function builtinInfo(name: string): BuiltinInfo | undefined {
   if (name in INTERNAL)
-    return { name, decl: undefined, arity: INTERNAL[name]!, variadic: false, hasResult: false };
+    return {
+      name,
+      decl: undefined,
+      arity: INTERNAL[name]!,
+      variadic: false,
+      hasResult: false,
+      deprecated: false,
+    };
   const decl = builtinDecl(name);
   if (!decl) return undefined;
   const args = (decl.args as unknown[] | undefined) ?? [];
@@ -31,5 +40,6 @@ export function builtinInfo(name: string): BuiltinInfo | undefined {
     arity: args.length,
     variadic: decl.variadic !== undefined,
     hasResult: decl.result !== undefined,
+    deprecated: lookupBuiltin(name)?.deprecated ?? false,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { type Body, parseQuery, type RegoError, sortErrors } from '../ast/index.js';
 import { checkCallsInBody } from './stages/check-calls.js';
+import { deprecatedCallErrors } from './stages/check-deprecated.js';
 import { checkWithTargets } from './stages/check-with.js';
 import { VarRewriter } from './stages/resolve-refs.js';
 import { ruleTypes } from './stages/rule-types.js';
@@ -31,6 +32,9 @@ export function compileQuery(
   checkWithTargets(compiled.root, rewritten, errors);
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   const r = reorderBody(rewritten, new Set(), safetyContext(compiled.root, errors, rw.renamed));
+  if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
+  // OPA's query compiler rejects deprecated builtins only in strict mode (not for Rego v1 queries).
+  if (compiled.options.strict) errors.push(...deprecatedCallErrors(rewritten));
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   const vars: string[] = [];
   for (const e of rewritten)

@@ -4,6 +4,7 @@
  */
 import type { Stage } from './compile-state.js';
 import { checkCallsInRule } from './stages/check-calls.js';
+import { checkDeprecatedStage } from './stages/check-deprecated.js';
 import { checkWithInRule } from './stages/check-with.js';
 import { metadataStage } from './stages/metadata.js';
 import { parseStage } from './stages/parse.js';
@@ -52,5 +53,10 @@ export const STAGES: readonly Stage[] = [
     run: (state) => {
       state.errors.push(...checkRecursion(state.root!));
     },
+  },
+  {
+    id: 'check_deprecated_builtins',
+    metricName: 'compile_stage_check_deprecated_builtins',
+    run: checkDeprecatedStage,
   },
 ];

@@ -24,6 +24,7 @@ describe('compileModules', () => {
         'check_calls',
         'check_safety',
         'check_recursion',
+        'check_deprecated_builtins',
       ],
     );
   });
