@@ -4,8 +4,9 @@
  * CheckDeprecatedBuiltins stage reports them: `rego_type_error: deprecated built-in function calls in
  * expression: re_match`. Plain Rego v0 keeps them as ordinary builtins.
  */
-import type { Body, Location, Module, RegoError, Rule, Term } from '../../ast/index.js';
+import type { Body, Location, RegoError, Rule, Term } from '../../ast/index.js';
 import { builtinInfo } from '../builtin-info.js';
+import { regoV1Compatible } from '../rego-v1-compatible.js';
 import type { CompileState } from '../compile-state.js';
 import { walkBody, walkTerm } from '../term-walk.js';
 import { allRules } from '../types.js';
@@ -54,19 +55,6 @@ function ruleErrors(rule: Rule): RegoError[] {
   const errors = deprecatedCallErrors(rule.body, head);
   if (rule.elseRule) errors.push(...ruleErrors(rule.elseRule));
   return errors;
-}
-
-/** OPA's `regoV1Compatible`: parsed as Rego v1, or Rego v0 with `import rego.v1`. */
-function regoV1Compatible(m: Module, v0Compatible: boolean): boolean {
-  if (!v0Compatible) return true;
-  return m.imports.some(
-    (i) =>
-      i.path.terms.length === 2 &&
-      i.path.terms[0]?.type === 'var' &&
-      i.path.terms[0].name === 'rego' &&
-      i.path.terms[1]?.type === 'string' &&
-      i.path.terms[1].value === 'v1',
-  );
 }
 
 export function checkDeprecatedStage(state: CompileState): void {

@@ -4,6 +4,7 @@
  */
 import type { Module, RefTerm, RegoError } from '../../ast/index.js';
 import type { CompileState } from '../compile-state.js';
+import { regoV1Compatible } from '../rego-v1-compatible.js';
 import { type Globals, moduleGlobals, refText, VarRewriter } from './resolve-refs.js';
 import { packagePath } from './rule-tree.js';
 
@@ -83,7 +84,8 @@ export function resolveRefsStage(state: CompileState): void {
     state.errors.push(...rw.errors);
     for (const [fresh, original] of rw.renamed) state.rewritten.set(fresh, original);
     if (state.options.strict) state.errors.push(...strictErrors(m, globals, rw));
-    if (m.regoV1 || state.options.strict) state.errors.push(...rootShadowing(m));
+    if (regoV1Compatible(m, state.options.v0Compatible ?? false) || state.options.strict)
+      state.errors.push(...rootShadowing(m));
     return { ...m, rules };
   });
 }

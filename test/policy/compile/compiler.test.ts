@@ -291,6 +291,18 @@ describe('compileModules', () => {
     });
   }
 
+  it('v0 keeps its freedom to name arguments input unless the module imports rego.v1', () => {
+    const src = (imp: string) => `package a\n\nimport ${imp}\n\nf(input) := 1 if { true }\n`;
+    const futureOnly = compileModules([{ path: 'a.rego', text: src('future.keywords.if') }], {
+      v0Compatible: true,
+    });
+    assert.equal(futureOnly.ok, true, JSON.stringify(futureOnly.ok ? [] : futureOnly.errors));
+    const v1 = compileModules([{ path: 'a.rego', text: src('rego.v1') }], { v0Compatible: true });
+    assert.equal(v1.ok, false);
+    if (v1.ok) return;
+    assert.match(v1.errors[0]?.message ?? '', /args must not shadow input/);
+  });
+
   it('reports each unsafe declared var once, by its own name', () => {
     const r = compileModules([{ path: 'a.rego', text: 'package a\n\np := [x | x := y]\n' }]);
     assert.equal(r.ok, false);

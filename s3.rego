@@ -1,0 +1,5 @@
+package s
+
+import rego.v1
+
+f(input) := 1 if { true }
