@@ -12,6 +12,7 @@ import {
   quotaRecordSchema,
 } from '../record.js';
 import { listSegments, type Segment } from '../segments.js';
+import { isPlainAuthzRecord } from './authz-shortcut.js';
 import { type FileEnd, readLines } from './lines.js';
 
 /** A decision record with the raw line it was read from (kept byte-exact for jsonl output). */
@@ -125,6 +126,7 @@ function parseDecision(
   } catch {
     return null;
   }
+  if (isPlainAuthzRecord(value)) return value as DecisionRecord;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data as DecisionRecord;
   const any = decisionRecordSchema.safeParse(value);
