@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { emptyStats, type ReadRecord, type ReadStats, readLogRecords } from '../read/log-records.js';
 import type { DecisionRecord } from '../record.js';
+import { ByteBatch } from './byte-batch.js';
 import { CSV_HEADER, csvRow } from './csv.js';
 import { compileFilter, type ExportFilter } from './filter.js';
 import { ocsfLine } from './ocsf.js';
@@ -58,27 +59,27 @@ export async function exportLogs(options: ExportOptions): Promise<ExportSummary>
   const stats = options.dirs.map(() => emptyStats());
   let exported = 0;
   let scanned = 0;
-  const write = async (chunk: string): Promise<void> => {
-    if (chunk === '' || options.out.write(chunk)) return;
-    await once(options.out, 'drain');
+  const write = async (chunks: Buffer[]): Promise<void> => {
+    for (const chunk of chunks) if (!options.out.write(chunk)) await once(options.out, 'drain');
   };
   const report = () => {
     const read = stats.reduce((n, s) => n + s.bytesRead, 0);
     const total = stats.reduce((n, s) => n + s.totalBytes, 0);
     options.onProgress?.(read, total, exported);
   };
-  if (options.format === 'csv') await write(CSV_HEADER);
+  const bytes = new ByteBatch();
+  if (options.format === 'csv') bytes.add(CSV_HEADER);
   for await (const batch of merged(options.dirs.map((dir, i) => readLogRecords(dir, stats[i])))) {
-    let chunk = '';
     for (const item of batch) {
       scanned += 1;
       if (!keep(item.record)) continue;
-      chunk += format(item);
+      bytes.add(format(item));
       exported += 1;
     }
-    await write(chunk);
+    await write(bytes.take());
     report();
   }
+  await write(bytes.take());
   report();
   return {
     logs: options.dirs.length,
