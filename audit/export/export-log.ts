@@ -49,7 +49,7 @@ export interface ExportSummary {
 function formatter(format: ExportFormat): (r: ReadRecord) => string {
   if (format === 'jsonl') return (r) => `${r.line}\n`;
   if (format === 'csv') return (r) => csvRow(r.record);
-  return (r) => ocsfLine(r.record);
+  return (r) => ocsfLine(r.record, !r.line.includes('\\'));
 }
 
 /** Run an export. Rejects if the output cannot be written. */

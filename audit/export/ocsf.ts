@@ -63,7 +63,10 @@ const UNAUTHENTICATED = '{"name":"unauthenticated","type_id":0,"type":"Unknown"}
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** A JSON string; JSON.stringify only when something needs escaping (calling it costs more than the test). */
-const str = (value: string): string => (NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`);
+const jsonString = (value: string): string =>
+  NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+/** A JSON string known to need no escaping. */
+const quote = (value: string): string => `"${value}"`;
 /** A JSON number (JSON has no NaN or Infinity: null, as JSON.stringify writes them). */
 const num = (value: number): string => (Number.isFinite(value) ? `${value}` : 'null');
 /** `,"name":value` when the value is present, else nothing. */
@@ -72,8 +75,14 @@ const opt = (name: string, value: string | undefined): string =>
 /** An object of optional members (each `,"name":value` or ''); '' when none is present. */
 const obj = (members: string): string => (members === '' ? '' : `{${members.slice(1)}}`);
 
-/** The OCSF API Activity event of one decision record, as one line of JSON (newline included). */
-export function ocsfLine(r: DecisionRecord): string {
+/**
+ * The OCSF API Activity event of one decision record, as one line of JSON (newline included).
+ * `escapeFree`: the record was parsed from a JSON line without a backslash, so none of its strings holds a
+ * character JSON escapes (a quote, backslash or control character cannot appear unescaped in a JSON
+ * string, and a lone surrogate only through `\u`): its strings are written as they are, unchecked.
+ */
+export function ocsfLine(r: DecisionRecord, escapeFree = false): string {
+  const str = escapeFree ? quote : jsonString;
   const [activityId, activityName] = activityOf(r);
   const source = r.source;
   const isIdentity = r.kind === 'identity';

@@ -4,10 +4,10 @@
  * (~1.5 µs a record, for a strict, nested schema). This check accepts only values that
  * `authzRecordSchema` accepts (a test holds it to that, field by field) and answers "not sure" for
  * anything else, which then gets zod's verdict: so what is exported, and what is reported malformed,
- * is zod's decision either way. The patterns are the schema's own.
+ * is zod's decision either way. The patterns are the schema's own (the hash's checked by hand).
  */
 import { TRACE_ID_PATTERN } from '../event.js';
-import { HEX64_PATTERN, recordTimestampSchema } from '../record.js';
+import { recordTimestampSchema } from '../record.js';
 
 type Obj = Record<string, unknown>;
 
@@ -44,6 +44,16 @@ const optString = (v: unknown): boolean => v === undefined || typeof v === 'stri
 const isPort = (v: unknown): boolean =>
   Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 65_535;
 
+/** HEX64_PATTERN, checked by hand: the regular expression took a fifth of this function's time. */
+function isHex64(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 /** Own keys all in `allowed` (a strict object); `for…in` also sees an own `__proto__` from JSON.parse. */
 function onlyKeys(o: Obj, allowed: ReadonlySet<string>): boolean {
   for (const key in o) if (!allowed.has(key)) return false;
@@ -59,7 +69,7 @@ export function isPlainAuthzRecord(v: unknown): boolean {
   if (!onlyKeys(v, RECORD_KEYS)) return false;
   if (!Number.isSafeInteger(v.seq) || (v.seq as number) < 1) return false;
   if (typeof v.writer !== 'string' || typeof v.decision_id !== 'string' || v.decision_id === '') return false;
-  if (typeof v.hash !== 'string' || !HEX64_PATTERN.test(v.hash)) return false;
+  if (!isHex64(v.hash)) return false;
   if (!optString(v.request_id) || !optString(v.reason)) return false;
   if (v.trace_id !== undefined && (typeof v.trace_id !== 'string' || !TRACE_ID_PATTERN.test(v.trace_id)))
     return false;

@@ -147,4 +147,21 @@ describe('toOcsf (API Activity 6003 + Security Control profile)', () => {
     assert.equal(e.duration, 1);
     assert.equal(e.status_code, '429');
   });
+
+  test('escapeFree (the line had no backslash) writes the same text without checking each string', () => {
+    const record = {
+      ...envelope,
+      kind: 'authz',
+      decision: 'allow',
+      request_id: 'req-ü€😀',
+      source: { principal: 'spiffe://m/cart', address: '10.0.0.7', port: 1, mtls: true },
+      destination: { service: 'orders', principal: 'spiffe://m/orders', port: 8443 },
+      request: { protocol: 'http1', method: 'GET', path: '/a?b=c&d=é', host: 'orders' },
+      policy: { entrypoint: 'palisade/authz/allow', revision: 'sha256:ab' },
+      status: 200,
+      latency_us: 40,
+    } as DecisionRecord;
+    assert.equal(JSON.stringify(record).includes('\\'), false);
+    assert.equal(ocsfLine(record, true), ocsfLine(record, false));
+  });
 });

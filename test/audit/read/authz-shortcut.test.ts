@@ -93,6 +93,11 @@ const REPLACEMENTS: unknown[] = [
   'AB'.repeat(32),
   'ab'.repeat(31),
   '4BF92F3577B34DA6A3CE929D0E0E4736',
+  // Just outside the hex digits: '/' ':' '`' 'g'.
+  `${'a'.repeat(63)}/`,
+  `${'a'.repeat(63)}:`,
+  `${'a'.repeat(63)}\``,
+  `${'a'.repeat(63)}g`,
 ];
 
 describe('isPlainAuthzRecord: a shortcut that never accepts what authzRecordSchema rejects', () => {
