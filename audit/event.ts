@@ -13,6 +13,9 @@ export type Decision = (typeof DECISIONS)[number];
 export const EVENT_KINDS = ['authz', 'quota', 'identity'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/** A W3C trace-id: 32 lowercase hex digits. */
+export const TRACE_ID_PATTERN = /^[0-9a-f]{32}$/;
+
 const peerSchema = z.strictObject({
   /** Caller's SPIFFE ID from its mTLS certificate; null when the caller presented none. */
   principal: z.string().nullable().optional(),
@@ -51,10 +54,7 @@ const baseFields = {
   decision_id: z.uuid().optional(),
   request_id: z.string().optional(),
   /** W3C trace-id (32 lowercase hex digits). */
-  trace_id: z
-    .string()
-    .regex(/^[0-9a-f]{32}$/)
-    .optional(),
+  trace_id: z.string().regex(TRACE_ID_PATTERN).optional(),
   /** Milliseconds since the epoch; defaults to the log's clock when recorded. */
   ts: z.number().optional(),
   decision: z.enum(DECISIONS),

@@ -11,8 +11,12 @@ export const RECORD_VERSION = 1;
 /** Every audit line carries `type: "audit"`, so a record that strays into another stream is recognisable. */
 export const RECORD_TYPE = 'audit';
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
-const timestamp = z.iso.datetime({ precision: 3 });
+/** A SHA-256 in hex, as hashes are written. */
+export const HEX64_PATTERN = /^[0-9a-f]{64}$/;
+const hex64 = z.string().regex(HEX64_PATTERN, 'expected 64 lowercase hex digits');
+/** `ts` of every record: RFC 3339 UTC with milliseconds. */
+export const recordTimestampSchema = z.iso.datetime({ precision: 3 });
+const timestamp = recordTimestampSchema;
 
 const envelope = {
   type: z.literal(RECORD_TYPE),

@@ -128,7 +128,7 @@ Examples:
         const warnings = [
           ...(summary.malformed > 0
             ? [
-                `${summary.malformed} lines were not well-formed records and were skipped (run "palisade audit verify")`,
+                `${summary.malformed} line(s) were not well-formed records and were skipped: ${malformedList(summary)} (run "palisade audit verify")`,
               ]
             : []),
           ...summary.damaged.map((d) => `${d.file}: ${d.message}; records after it could not be read`),
@@ -145,4 +145,10 @@ Examples:
         return ExitCode.ok;
       }),
     );
+}
+
+/** `a.jsonl:3, a.jsonl:9` — and how many more when only the first positions were kept. */
+function malformedList(summary: ExportSummary): string {
+  const more = summary.malformed - summary.malformedAt.length;
+  return `${summary.malformedAt.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }

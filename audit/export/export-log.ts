@@ -4,12 +4,14 @@
  * stays flat whatever the size of the logs: one batch per log is held at a time.
  */
 import { once } from 'node:events';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { emptyStats, type ReadRecord, type ReadStats, readLogRecords } from '../read/log-records.js';
 import type { DecisionRecord } from '../record.js';
+import { ByteBatch } from './byte-batch.js';
 import { CSV_HEADER, csvRow } from './csv.js';
 import { compileFilter, type ExportFilter } from './filter.js';
-import { toOcsf } from './ocsf.js';
+import { ocsfLine } from './ocsf.js';
 
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'ocsf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -33,6 +35,11 @@ export interface ExportSummary {
   exported: number;
   /** Lines skipped because they are not well-formed records (run `audit verify`). */
   malformed: number;
+  /**
+   * Where the first of them are, as `file:line` (the file's full path when several logs are exported:
+   * their file names repeat); at most MALFORMED_POSITIONS per log, the count above goes on.
+   */
+  malformedAt: string[];
   /** Records the writer reported lost (gap records) in the logs read. */
   lostByWriter: number;
   /** Files that ended badly. */
@@ -42,7 +49,7 @@ export interface ExportSummary {
 function formatter(format: ExportFormat): (r: ReadRecord) => string {
   if (format === 'jsonl') return (r) => `${r.line}\n`;
   if (format === 'csv') return (r) => csvRow(r.record);
-  return (r) => `${JSON.stringify(toOcsf(r.record))}\n`;
+  return (r) => ocsfLine(r.record, !r.line.includes('\\'));
 }
 
 /** Run an export. Rejects if the output cannot be written. */
@@ -52,27 +59,27 @@ export async function exportLogs(options: ExportOptions): Promise<ExportSummary>
   const stats = options.dirs.map(() => emptyStats());
   let exported = 0;
   let scanned = 0;
-  const write = async (chunk: string): Promise<void> => {
-    if (chunk === '' || options.out.write(chunk)) return;
-    await once(options.out, 'drain');
+  const write = async (chunks: Buffer[]): Promise<void> => {
+    for (const chunk of chunks) if (!options.out.write(chunk)) await once(options.out, 'drain');
   };
   const report = () => {
     const read = stats.reduce((n, s) => n + s.bytesRead, 0);
     const total = stats.reduce((n, s) => n + s.totalBytes, 0);
     options.onProgress?.(read, total, exported);
   };
-  if (options.format === 'csv') await write(CSV_HEADER);
+  const bytes = new ByteBatch();
+  if (options.format === 'csv') bytes.add(CSV_HEADER);
   for await (const batch of merged(options.dirs.map((dir, i) => readLogRecords(dir, stats[i])))) {
-    let chunk = '';
     for (const item of batch) {
       scanned += 1;
       if (!keep(item.record)) continue;
-      chunk += format(item);
+      bytes.add(format(item));
       exported += 1;
     }
-    await write(chunk);
+    await write(bytes.take());
     report();
   }
+  await write(bytes.take());
   report();
   return {
     logs: options.dirs.length,
@@ -80,6 +87,12 @@ export async function exportLogs(options: ExportOptions): Promise<ExportSummary>
     scanned,
     exported,
     malformed: stats.reduce((n, s) => n + s.malformed, 0),
+    malformedAt: stats.flatMap((s, i) => {
+      const dir = options.dirs[i] as string;
+      return s.malformedAt.map(
+        (at) => `${options.dirs.length > 1 ? join(dir, at.file) : at.file}:${at.line}`,
+      );
+    }),
     lostByWriter: stats.reduce((n, s) => n + s.gapRecords, 0),
     damaged: stats.flatMap((s) => s.damaged),
   };

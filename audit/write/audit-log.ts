@@ -3,7 +3,6 @@
  * never blocks); a drain loop serializes, chains, checkpoints and appends in batches; rotation,
  * compression and retention happen between batches. Write layer.
  */
-import { channel } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
 import type { AuditSigningKey } from '../audit-key.js';
 import { GENESIS_HASH } from '../chain.js';
@@ -12,7 +11,10 @@ import { AuditError } from '../errors.js';
 import type { AuditEvent } from '../event.js';
 import { ALWAYS_REDACTED_PATHS, createInputMasker } from '../mask.js';
 import { listSegments, type Segment, segmentName } from '../segments.js';
+import { type AdmissionState, isHealthy, refusalReason, unhealthyReason } from './admission.js';
+import { publishBatch, publishRefused } from './audit-channels.js';
 import type { AuditCounters, AuditLog, AuditStatus, Clock } from './audit-log-api.js';
+import { BatchScheduler } from './batch-scheduler.js';
 import { Housekeeping, retentionFields } from './housekeeping.js';
 import { LossLedger } from './loss-ledger.js';
 import { RecordWriter } from './record-writer.js';
@@ -23,13 +25,6 @@ import { SegmentFile } from './segment-file.js';
 const BATCH = 4096;
 /** Records waiting that are written at once, without waiting out `batch_delay`. */
 const BATCH_NOW = 1024;
-
-/**
- * Tracing without logging on the hot path: `palisade:audit:refused` gets `{dir, reason, mode}` for each
- * record not accepted; `palisade:audit:batch` gets `{dir, records, bytes}` after each write.
- */
-const refusedChannel = channel('palisade:audit:refused');
-const batchChannel = channel('palisade:audit:batch');
 
 interface Queued {
   e: AuditEvent;
@@ -70,8 +65,7 @@ export class FileAuditLog implements AuditLog {
   #lastCheckpointAt: number;
   #retentionDue = false;
   #segmentHasRecords = false;
-  #scheduled = false;
-  #batchTimer: NodeJS.Timeout | null = null;
+  readonly #scheduler: BatchScheduler;
   #draining: Promise<void> | null = null;
   #timer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -112,81 +106,50 @@ export class FileAuditLog implements AuditLog {
       chain: tail === null ? { seq: 0, hash: GENESIS_HASH } : { seq: tail.lastSeq, hash: tail.lastHash },
     });
     this.#lastCheckpointAt = init.clock.now();
+    this.#scheduler = new BatchScheduler(
+      () => void this.#drain(),
+      Math.min(init.config.batch_delay, init.config.flush_interval),
+      BATCH_NOW,
+    );
   }
 
   // --- hot path ---
 
   record(event: AuditEvent): boolean {
     const at = event.ts ?? this.#clock.now();
-    const refusal = this.#refusal();
+    const refusal = refusalReason(this.#admission());
     if (refusal !== null) {
       this.#noteLost(at, refusal);
       return false;
     }
     this.#queue.push({ e: event, at });
-    this.#schedule();
+    this.#scheduler.request(this.#queue.length);
     return true;
   }
 
-  /** Why a record would be refused right now, or null. */
-  #refusal(): string | null {
-    if (this.#closing) return 'the audit log is closed';
-    if (this.#queue.length >= this.#config.buffer_records) {
-      return `audit buffer full (${this.#queue.length} records waiting to be written)`;
-    }
-    if (this.#config.mode === 'block' && this.#writeError !== null) {
-      return `audit log cannot be written: ${this.#writeError}`;
-    }
-    return null;
+  #admission(): AdmissionState {
+    return {
+      closing: this.#closing,
+      queued: this.#queue.length,
+      capacity: this.#config.buffer_records,
+      mode: this.#config.mode,
+      writeError: this.#writeError,
+    };
   }
 
   #noteLost(at: number, reason: string): void {
     if (this.#config.mode === 'drop') this.#counters.dropped += 1;
     else this.#counters.refused += 1;
     this.#lost.note(at, reason);
-    if (refusedChannel.hasSubscribers)
-      refusedChannel.publish({ dir: this.#dir, reason, mode: this.#config.mode });
-  }
-
-  #schedule(): void {
-    if (this.#scheduled) {
-      // Enough waiting for one good write: do not hold them for the rest of the delay.
-      if (this.#queue.length >= BATCH_NOW && this.#batchTimer !== null) {
-        clearTimeout(this.#batchTimer);
-        this.#batchTimer = null;
-        this.#scheduled = false;
-        void this.#drain();
-      }
-      return;
-    }
-    this.#scheduled = true;
-    const run = () => {
-      this.#batchTimer = null;
-      this.#scheduled = false;
-      void this.#drain();
-    };
-    const delay = Math.min(this.#config.batch_delay, this.#config.flush_interval);
-    if (delay === 0) setImmediate(run);
-    else this.#batchTimer = setTimeout(run, delay);
+    publishRefused(this.#dir, reason, this.#config.mode);
   }
 
   healthy(): boolean {
-    // Drop mode keeps serving whatever happens to the disk (losses are counted and recorded as gaps).
-    if (this.#config.mode === 'drop') return !this.#closing;
-    return this.#unhealthyReason() === null;
-  }
-
-  #unhealthyReason(): string | null {
-    if (this.#closing) return 'the audit log is closed';
-    if (this.#writeError !== null) return `audit log cannot be written: ${this.#writeError}`;
-    if (this.#config.mode === 'block' && this.#queue.length >= this.#config.buffer_records) {
-      return `audit buffer full (${this.#queue.length} records waiting to be written)`;
-    }
-    return null;
+    return isHealthy(this.#admission());
   }
 
   status(): AuditStatus {
-    const reason = this.#unhealthyReason();
+    const reason = unhealthyReason(this.#admission());
     return {
       healthy: this.healthy(),
       reason,
@@ -226,13 +189,7 @@ export class FileAuditLog implements AuditLog {
         this.#onWriteError(err);
         return;
       }
-      if (batchChannel.hasSubscribers) {
-        batchChannel.publish({
-          dir: this.#dir,
-          records: this.#pendingDecisions,
-          bytes: this.#pending.length,
-        });
-      }
+      publishBatch(this.#dir, this.#pendingDecisions, this.#pending.length);
       this.#counters.written += this.#pendingDecisions;
       this.#pending = '';
       this.#pendingDecisions = 0;
@@ -335,7 +292,7 @@ export class FileAuditLog implements AuditLog {
         const { max_files, max_age } = this.#config.retention;
         if (max_files === null && max_age === null) return;
         this.#retentionDue = true;
-        if (!this.#closing) this.#schedule();
+        if (!this.#closing) this.#scheduler.request(this.#queue.length);
       });
       return;
     }
@@ -398,8 +355,7 @@ export class FileAuditLog implements AuditLog {
   async #close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#timer);
-    if (this.#batchTimer !== null) clearTimeout(this.#batchTimer);
-    this.#batchTimer = null;
+    this.#scheduler.cancel();
     let failure: string | null = null;
     try {
       await this.#drain();

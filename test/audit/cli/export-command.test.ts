@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../helpers/cli.js';
@@ -100,5 +100,36 @@ describe('palisade audit export', () => {
       r.stderr.trim(),
       `palisade: error [ERR_AUDIT_NO_LOG]: ${dir}: no audit log files here or in its subdirectories`,
     );
+  });
+
+  test('malformed lines and a half-written end: records still exported, summary names file:line and counts', async (t) => {
+    const fx = await logFixture(t);
+    await writeLog(fx, 3);
+    const file = (await readdir(fx.dir)).find((f) => f.endsWith('.jsonl')) as string;
+    await appendFile(join(fx.dir, file), 'garbage\n{"type":"audit","v":1,"seq":7,"kind":"authz"}\n{"half');
+    const r = await runCli(['audit', 'export', '--dir', fx.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 3);
+    assert.match(r.stderr, /exported 3 of 3 records/);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `warning: 2 line\\(s\\) were not well-formed records and were skipped: ${file}:6, ${file}:7 \\(run "palisade audit verify"\\)`,
+      ),
+    );
+    assert.match(r.stderr, new RegExp(`warning: ${file}: half-written last line \\(6 bytes\\)`));
+
+    const json = await runCli([
+      '--json',
+      'audit',
+      'export',
+      '--dir',
+      fx.dir,
+      '--out',
+      join(fx.stateDir, 'x.jsonl'),
+    ]);
+    assert.equal(json.code, 0, json.stderr);
+    const summary = JSON.parse(json.stdout);
+    assert.deepEqual([summary.malformed, summary.malformedAt], [2, [`${file}:6`, `${file}:7`]]);
   });
 });

@@ -30,22 +30,32 @@ describe('palisade audit tail', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     t.after(() => child.kill('SIGKILL'));
+    // One listener for the child's whole life: output that arrives while the test is busy writing (between
+    // two waits) must not be lost, or the wait for it never ends.
     let out = '';
-    const seen = (id: string) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (out.includes(`"request_id":"${id}"`)) {
-            child.stdout.off('data', onData);
-            resolve();
-          }
-        };
-        const onData = (d: Buffer) => {
-          out += d.toString();
-          check();
-        };
-        child.stdout.on('data', onData);
-        check();
-      });
+    let err = '';
+    let exited = false;
+    const wake: (() => void)[] = [];
+    const notify = () => {
+      for (const resolve of wake.splice(0)) resolve();
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      notify();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.once('close', () => {
+      exited = true;
+      notify();
+    });
+    const seen = async (id: string): Promise<void> => {
+      while (!out.includes(`"request_id":"${id}"`)) {
+        if (exited) throw new Error(`audit tail exited before printing ${id}: ${err}`);
+        await new Promise<void>((resolve) => wake.push(resolve));
+      }
+    };
     await seen('before');
     log.record(authzEvent({ request_id: 'after' }));
     await log.flush();

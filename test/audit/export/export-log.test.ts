@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { exportLogs } from '../../../audit/index.js';
+import { MALFORMED_POSITIONS } from '../../../audit/read/log-records.js';
 import { authzEvent, logFixture, writeLog } from '../log-fixture.js';
 
 async function run(options: Omit<Parameters<typeof exportLogs>[0], 'out'>) {
@@ -80,9 +81,35 @@ describe('exportLogs', () => {
     const { summary } = await run({ dirs: [fx.dir], filter: {}, format: 'jsonl' });
     assert.equal(summary.exported, 5);
     assert.equal(summary.malformed, 2);
+    // Header + 5 records + closing checkpoint come first: the garbage is on lines 8 and 9.
+    assert.deepEqual(summary.malformedAt, [`${file}:8`, `${file}:9`]);
     assert.deepEqual(
       summary.damaged.map((d) => [d.file, d.end]),
       [[file, 'torn']],
     );
+  });
+
+  test('malformed lines: the count goes on, positions stop at MALFORMED_POSITIONS per log, full paths for several logs', async (t) => {
+    const a = await logFixture(t);
+    const b = await logFixture(t);
+    await writeLog(a, 3);
+    await writeLog(b, 3);
+    const { appendFile, readdir } = await import('node:fs/promises');
+    const fileA = (await readdir(a.dir)).find((f) => f.endsWith('.jsonl')) as string;
+    const fileB = (await readdir(b.dir)).find((f) => f.endsWith('.jsonl')) as string;
+    const extra = MALFORMED_POSITIONS + 5;
+    await appendFile(join(a.dir, fileA), 'not json\n'.repeat(extra));
+    await appendFile(join(b.dir, fileB), '{"type":"audit"}\n');
+    const { summary, text } = await run({ dirs: [a.dir, b.dir], filter: {}, format: 'csv' });
+    assert.equal(summary.exported, 6);
+    assert.equal(text.trim().split('\r\n').length, 7);
+    assert.equal(summary.malformed, extra + 1);
+    assert.equal(summary.malformedAt.length, MALFORMED_POSITIONS + 1);
+    assert.equal(summary.malformedAt[0], `${join(a.dir, fileA)}:6`);
+    assert.equal(
+      summary.malformedAt[MALFORMED_POSITIONS - 1],
+      `${join(a.dir, fileA)}:${5 + MALFORMED_POSITIONS}`,
+    );
+    assert.equal(summary.malformedAt[MALFORMED_POSITIONS], `${join(b.dir, fileB)}:6`);
   });
 });

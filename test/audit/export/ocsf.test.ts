@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toOcsf } from '../../../audit/export/ocsf.js';
+import { ocsfLine, toOcsf } from '../../../audit/export/ocsf.js';
 import type { DecisionRecord } from '../../../audit/index.js';
 
 const envelope = {
@@ -89,5 +89,79 @@ describe('toOcsf (API Activity 6003 + Security Control profile)', () => {
     assert.deepEqual([e.activity_id, e.action_id, e.disposition_id, e.severity_id], [1, 2, 2, 3]);
     assert.deepEqual(e.resources, [{ type: 'X.509-SVID', name: 'spiffe://m/cart', uid: '0a1b' }]);
     assert.equal((e.api as { operation: string }).operation, 'svid.issue');
+  });
+
+  test('ocsfLine: one line of JSON; strings that need escaping (quotes, controls, lone surrogates) round-trip', () => {
+    const path = '/a"b\\c\n\t\u0001\u2028ü😀\ud800';
+    const line = ocsfLine({
+      ...envelope,
+      kind: 'authz',
+      decision: 'allow',
+      reason: '=cmd|"x"',
+      source: { principal: 'spiffe://m/cart', mtls: true },
+      destination: { service: 'orders' },
+      request: { protocol: 'http1', path },
+    } as DecisionRecord);
+    assert.ok(line.endsWith('\n'));
+    assert.equal(line.indexOf('\n'), line.length - 1, 'a single line');
+    assert.equal(line, `${JSON.stringify(JSON.parse(line))}\n`, 'members as JSON.stringify writes them');
+    const e = JSON.parse(line);
+    assert.deepEqual(e.http_request, { url: { path } }, 'no method: member omitted, not null');
+    assert.equal(e.status_detail, '=cmd|"x"');
+    assert.equal(e.src_endpoint, undefined, 'no address or port: no empty object');
+    assert.equal(e.duration, undefined);
+    assert.deepEqual(e.unmapped, {
+      palisade_kind: 'authz',
+      source_mtls: true,
+      protocol: 'http1',
+      hash: envelope.hash,
+    });
+  });
+
+  test('a quota record carries its quota in unmapped; a TCP request has no http members', () => {
+    const e = toOcsf({
+      ...envelope,
+      kind: 'quota',
+      decision: 'deny',
+      source: { principal: 'spiffe://m/cart', address: '10.0.0.7', mtls: true },
+      destination: { service: 'orders', port: 9000 },
+      request: { protocol: 'tcp' },
+      quota: { name: 'per-principal', limit: 10, remaining: 0 },
+      status: 429,
+      latency_us: 1499,
+    } as DecisionRecord);
+    assert.deepEqual((e.unmapped as { quota: unknown }).quota, {
+      name: 'per-principal',
+      limit: 10,
+      remaining: 0,
+    });
+    assert.equal(e.http_request, undefined);
+    assert.equal(e.http_response, undefined);
+    assert.deepEqual(e.api, {
+      operation: 'tcp',
+      service: { name: 'orders' },
+      request: { uid: envelope.decision_id },
+      response: { code: 429 },
+    });
+    assert.deepEqual(e.src_endpoint, { ip: '10.0.0.7' });
+    assert.equal(e.duration, 1);
+    assert.equal(e.status_code, '429');
+  });
+
+  test('escapeFree (the line had no backslash) writes the same text without checking each string', () => {
+    const record = {
+      ...envelope,
+      kind: 'authz',
+      decision: 'allow',
+      request_id: 'req-ü€😀',
+      source: { principal: 'spiffe://m/cart', address: '10.0.0.7', port: 1, mtls: true },
+      destination: { service: 'orders', principal: 'spiffe://m/orders', port: 8443 },
+      request: { protocol: 'http1', method: 'GET', path: '/a?b=c&d=é', host: 'orders' },
+      policy: { entrypoint: 'palisade/authz/allow', revision: 'sha256:ab' },
+      status: 200,
+      latency_us: 40,
+    } as DecisionRecord;
+    assert.equal(JSON.stringify(record).includes('\\'), false);
+    assert.equal(ocsfLine(record, true), ocsfLine(record, false));
   });
 });
