@@ -1,8 +1,10 @@
 /**
  * @module Audit benchmark (`npm run bench:audit`): write throughput (no-op baseline, pino only, full log
  * with chaining and checkpoints), export and verify throughput on generated 100k and 1M-record logs, with
- * peak RSS of each run measured in its own process so memory growth with log size is visible.
- * Env: BENCH_RECORDS (default 1000000), BENCH_WRITE (records per write sample, default 200000), SAMPLES (3).
+ * peak RSS of each run measured in its own process so memory growth with log size is visible, and the log's
+ * cost to a real sidecar (audit off vs on, needs wrk).
+ * Env: BENCH_RECORDS (default 1000000), BENCH_WRITE (records per write sample, default 200000), SAMPLES (3),
+ * SIDECAR_DURATION (s per sidecar run, 5), SIDECAR_ROUNDS (3).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +23,7 @@ import {
   verifyLog,
 } from '../audit/index.js';
 import { createLogger } from '../lib/logger.js';
+import { measureSidecarAuditOverhead } from './audit-sidecar-overhead.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const WRITE = Number(process.env.BENCH_WRITE ?? 200_000);
@@ -237,9 +240,6 @@ async function main(): Promise<void> {
       );
     }
     console.log(`record() hot path (enqueue only): ${full.hotPathNs.toFixed(0)} CPU-ns per call`);
-    console.log(
-      'sidecar throughput overhead of audit: not measured here — needs the sidecar macro bench run with audit off and on (hook: sidecarOverhead() below; target <= 5%).',
-    );
 
     const sizes = [Math.min(100_000, RECORDS), RECORDS];
     const results: (ChildResult & { op: string; size: number; capped: boolean })[] = [];
@@ -277,21 +277,27 @@ async function main(): Promise<void> {
         `  ${op.padEnd(12)} peak RSS ${small.maxRssMiB.toFixed(1)} MiB at ${fmt(small.records).trim()} -> ${large.maxRssMiB.toFixed(1)} MiB at ${fmt(large.records).trim()} records (x${(large.maxRssMiB / small.maxRssMiB).toFixed(2)} for x${(large.records / small.records).toFixed(0)} records)`,
       );
     }
-    const overhead = sidecarOverhead();
+    const overhead = await measureSidecarAuditOverhead({
+      duration: Number(process.env.SIDECAR_DURATION ?? 5),
+      connections: 50,
+      rounds: Number(process.env.SIDECAR_ROUNDS ?? 3),
+    });
+    console.log('\nAudit on a sidecar: server sidecar (mTLS, shipped Wasm policy) with the log off and on');
+    if (typeof overhead === 'string') console.log(overhead);
+    else {
+      console.log(`${'server sidecar'.padEnd(16)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)}`);
+      for (const f of [overhead.off, overhead.on])
+        console.log(`${f.name.padEnd(16)} ${fmt(f.rps).slice(4)} ${f.cpuUs.toFixed(0).padStart(11)}`);
+      console.log(
+        `throughput cost of audit: ${overhead.costPercent.toFixed(1)}% (from the CPU per request; req/s ratio ${((100 * overhead.on.rps) / overhead.off.rps).toFixed(1)}%; target <= 5%)`,
+      );
+    }
     console.log(
       `\n${JSON.stringify({ bench: 'audit', node: process.version, commit: commit(), load: loadavg(), write: { baseline: base, pino: p, full, frequent }, logs: results, sidecarOverhead: overhead })}`,
     );
   } finally {
     await rm(root, { recursive: true, force: true });
   }
-}
-
-/**
- * Hook for the audit overhead on sidecar throughput (target <= 5%). The sidecar had not landed when this
- * bench was written: run its macro benchmark with `audit:` unset and set, and report 1 - on/off here.
- */
-function sidecarOverhead(): null {
-  return null;
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3] as string, process.argv[4] as string);

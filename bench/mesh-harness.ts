@@ -17,14 +17,21 @@ const CLI = fileURLToPath(new URL('../bin/palisade.js', import.meta.url));
 const SIDECAR_NODE_ARGS = (process.env.SIDECAR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const ECHO = `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'text/plain'});s.end('hello')})}).listen(+process.argv[1],'127.0.0.1')`;
 
-/** Exit with an install hint when a Debian tool the benchmark drives is missing. */
-export function need(bin: string, pkg: string, what: string): void {
+/** Whether a command is on the PATH. */
+export function has(bin: string): boolean {
   try {
     execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
+    return true;
   } catch {
-    console.error(`${what} needs ${bin}: install it with  sudo apt-get install -y ${pkg}  (Debian/Ubuntu)`);
-    process.exit(1);
+    return false;
   }
+}
+
+/** Exit with an install hint when a Debian tool the benchmark drives is missing. */
+export function need(bin: string, pkg: string, what: string): void {
+  if (has(bin)) return;
+  console.error(`${what} needs ${bin}: install it with  sudo apt-get install -y ${pkg}  (Debian/Ubuntu)`);
+  process.exit(1);
 }
 
 export interface Figures {
@@ -232,3 +239,87 @@ export async function stopAll(children: readonly ChildProcess[]): Promise<void> 
 }
 
 export const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+/** One server sidecar configuration to compare: its config sections besides identity, inbound and admin. */
+export interface ServerSetup {
+  readonly name: string;
+  /** The inbound listener's service name (what the policy input's destination.service says). */
+  readonly service: string;
+  readonly sections: Record<string, unknown>;
+}
+
+/** Medians over the rounds for one server sidecar. */
+export interface ServerFigures {
+  readonly name: string;
+  readonly rps: number;
+  /** CPU the server sidecar spent per request, µs. */
+  readonly cpuUs: number;
+  readonly p99: number;
+  readonly peakRssMb: number;
+}
+
+/**
+ * Put several server sidecars (same identity, same echo app, each its own process) behind one client sidecar
+ * and load each in turn with wrk, `rounds` times interleaved so the shared machine's noise spreads over all of
+ * them. Returns medians per setup. Started processes are pushed onto `children` for the caller to stop.
+ */
+export async function compareServerSidecars(
+  dir: string,
+  ids: { client: { id: string; dir: string }; server: { id: string; dir: string } },
+  echoPort: number,
+  setups: readonly ServerSetup[],
+  options: { basePort: number; duration: number; connections: number; rounds: number },
+  children: ChildProcess[],
+): Promise<ServerFigures[]> {
+  const { basePort: base } = options;
+  const servers: { setup: ServerSetup; proc: ChildProcess; out: number }[] = [];
+  for (const [i, setup] of setups.entries()) {
+    const proc = await startSidecar(dir, `server-${i}`, {
+      identity: { spiffe_id: ids.server.id, dir: ids.server.dir },
+      inbound: [{ port: base + i, protocol: 'http', app: `127.0.0.1:${echoPort}`, service: setup.service }],
+      admin: { port: base + 10 + i },
+      ...setup.sections,
+    });
+    children.push(proc);
+    servers.push({ setup, proc, out: base + 20 + i });
+  }
+  const client = await startSidecar(dir, 'client', {
+    identity: { spiffe_id: ids.client.id, dir: ids.client.dir },
+    outbound: servers.map((s, i) => ({
+      port: s.out,
+      service: s.setup.service,
+      address: `127.0.0.1:${base + i}`,
+      identity: ids.server.id,
+    })),
+    admin: { port: base + 30 },
+  });
+  children.push(client);
+  for (const s of servers) await waitPort(s.out);
+
+  const runs = servers.map(() => ({ rps: [] as number[], cpu: [] as number[], p99: [] as number[] }));
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [i, s] of servers.entries()) {
+      warmUp(s.out, options.connections);
+      const before = cpuSeconds(s.proc.pid);
+      const w = wrk(s.out, options.duration, options.connections);
+      const r = runs[i] as (typeof runs)[number];
+      r.rps.push(w.rps);
+      r.cpu.push(((cpuSeconds(s.proc.pid) - before) * 1e6) / w.requests);
+      r.p99.push(w.p99);
+    }
+  }
+  return servers.map((s, i) => {
+    const r = runs[i] as (typeof runs)[number];
+    return {
+      name: s.setup.name,
+      rps: median(r.rps),
+      cpuUs: median(r.cpu),
+      p99: median(r.p99),
+      peakRssMb: peakRssMb(s.proc.pid),
+    };
+  });
+}
+
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+}

@@ -14,18 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPolicyBundle } from '../sidecar/up/policy-bundle.js';
 import {
-  cpuSeconds,
-  type Figures,
+  compareServerSidecars,
   fmt,
   issueIdentities,
   need,
-  peakRssMb,
+  type ServerFigures,
   startEcho,
-  startSidecar,
   stopAll,
   waitPort,
-  warmUp,
-  wrk,
 } from './mesh-harness.js';
 
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -101,59 +97,34 @@ async function main(): Promise<void> {
     const echoPort = 19180;
     children.push(startEcho(echoPort));
     await waitPort(echoPort);
-    const setups = [
-      { name: 'no quota', service: 'plain', bundle: 'bundle-plain', quota: undefined },
-      { name: 'local quota', service: 'local', bundle: 'bundle-quota', quota: {} },
-      {
-        name: 'global quota (Redis)',
-        service: 'global',
-        bundle: 'bundle-quota',
-        quota: { global: { redis: { url: `redis://127.0.0.1:${redisPort}/0` }, timeout: '50ms' } },
-      },
-    ];
-    const servers: { name: string; proc: ChildProcess; out: number }[] = [];
-    for (const [i, s] of setups.entries()) {
-      const proc = await startSidecar(dir, `server-${s.service}`, {
-        identity: { spiffe_id: server.id, dir: server.dir },
-        inbound: [{ port: 19200 + i, protocol: 'http', app: `127.0.0.1:${echoPort}`, service: s.service }],
-        policy: { bundle: join(dir, s.bundle), isolation: 'inline' },
-        audit: { directory: join(dir, `audit-${s.service}`) },
-        ...(s.quota === undefined ? {} : { quota: s.quota }),
-        admin: { port: 19210 + i },
-      });
-      children.push(proc);
-      servers.push({ name: s.name, proc, out: 19220 + i });
-    }
-    const clientProc = await startSidecar(dir, 'client', {
-      identity: { spiffe_id: client.id, dir: client.dir },
-      outbound: servers.map((s, i) => ({
-        port: s.out,
-        service: setups[i]?.service,
-        address: `127.0.0.1:${19200 + i}`,
-        identity: server.id,
-      })),
-      admin: { port: 19230 },
+    const common = (bundle: string, service: string) => ({
+      policy: { bundle: join(dir, bundle), isolation: 'inline' },
+      audit: { directory: join(dir, `audit-${service}`) },
     });
-    children.push(clientProc);
-    for (const s of servers) await waitPort(s.out);
-
-    const results = new Map<string, { rps: number[]; cpu: number[]; p99: number[] }>();
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const s of servers) {
-        warmUp(s.out, CONNECTIONS);
-        const before = cpuSeconds(s.proc.pid);
-        const w: Figures = wrk(s.out, DURATION, CONNECTIONS);
-        const cpuUs = ((cpuSeconds(s.proc.pid) - before) * 1e6) / w.requests;
-        const r = results.get(s.name) ?? { rps: [], cpu: [], p99: [] };
-        r.rps.push(w.rps);
-        r.cpu.push(cpuUs);
-        r.p99.push(w.p99);
-        results.set(s.name, r);
-      }
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-    const base = results.get('no quota') as { rps: number[]; cpu: number[] };
-    const [baseRps, baseCpu] = [median(base.rps), median(base.cpu)];
+    const figures = await compareServerSidecars(
+      dir,
+      { client, server },
+      echoPort,
+      [
+        { name: 'no quota', service: 'plain', sections: common('bundle-plain', 'plain') },
+        {
+          name: 'local quota',
+          service: 'local',
+          sections: { ...common('bundle-quota', 'local'), quota: {} },
+        },
+        {
+          name: 'global quota (Redis)',
+          service: 'global',
+          sections: {
+            ...common('bundle-quota', 'global'),
+            quota: { global: { redis: { url: `redis://127.0.0.1:${redisPort}/0` }, timeout: '50ms' } },
+          },
+        },
+      ],
+      { basePort: 19200, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS },
+      children,
+    );
+    const base = figures[0] as ServerFigures;
     console.log(
       `\nclient sidecar -> server sidecar (mTLS, Wasm policy, audit) -> echo; wrk -t1 -c${CONNECTIONS} -d${DURATION}s after a warm-up, median of ${ROUNDS} interleaved rounds; Node ${process.version}`,
     );
@@ -161,13 +132,11 @@ async function main(): Promise<void> {
       '| server sidecar | req/s | vs no quota | server CPU µs/req | CPU vs no quota | throughput cost | p99 ms | peak RSS MB |',
     );
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const s of servers) {
-      const r = results.get(s.name) as { rps: number[]; cpu: number[]; p99: number[] };
-      const [rps, cpu] = [median(r.rps), median(r.cpu)];
+    for (const f of figures) {
       // With the server sidecar as the bottleneck, throughput scales with 1 / its CPU per request.
-      const cost = 100 * (1 - baseCpu / cpu);
+      const cost = 100 * (1 - base.cpuUs / f.cpuUs);
       console.log(
-        `| ${s.name} | ${fmt(rps)} | ${fmt((100 * rps) / baseRps, 1)}% | ${fmt(cpu)} | ${fmt(cpu / baseCpu, 2)}x | ${fmt(cost, 1)}% | ${fmt(median(r.p99), 2)} | ${fmt(peakRssMb(s.proc.pid), 1)} |`,
+        `| ${f.name} | ${fmt(f.rps)} | ${fmt((100 * f.rps) / base.rps, 1)}% | ${fmt(f.cpuUs)} | ${fmt(f.cpuUs / base.cpuUs, 2)}x | ${fmt(cost, 1)}% | ${fmt(f.p99, 2)} | ${fmt(f.peakRssMb, 1)} |`,
       );
     }
     console.log(
