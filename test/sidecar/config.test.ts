@@ -118,7 +118,10 @@ test('the quota section is validated with the field path; absent means no quota'
   const r = await runCli(['sidecar', 'decision-module', '--quota', 'data.palisade.quota.limits']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^package palisade_sidecar$/m);
-  assert.match(r.stdout, /decision\["limits"\] := x if \{\n\tx := data\.palisade\.quota\.limits\n\}/);
+  assert.match(
+    r.stdout,
+    /decision\["limits"\] := x if \{\n\tdata\.palisade\.authz\.allow == true\n\tx := data\.palisade\.quota\.limits\n\}/,
+  );
   const bad = await runCli(['sidecar', 'decision-module', '--quota', 'not a rule']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /decision entrypoint limits: "not a rule"/);

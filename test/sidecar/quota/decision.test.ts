@@ -16,8 +16,15 @@ describe('decision module', () => {
     assert.match(src, /^package palisade_sidecar$/m);
     assert.match(src, /^import rego\.v1$/m);
     assert.match(src, /^decision\["allow"\] := x if \{\n\tx := data\.palisade\.authz\.allow\n\}$/m);
-    assert.match(src, /^decision\["reason"\] := x if \{\n\tx := data\.palisade\.authz\.reason\n\}$/m);
-    assert.match(src, /^decision\["limits"\] := x if \{\n\tx := data\.palisade\.quota\.limits\n\}$/m);
+    // The reason only for refusals, the limits only for allowed requests.
+    assert.match(
+      src,
+      /^decision\["reason"\] := x if \{\n\tnot data\.palisade\.authz\.allow == true\n\tx := data\.palisade\.authz\.reason\n\}$/m,
+    );
+    assert.match(
+      src,
+      /^decision\["limits"\] := x if \{\n\tdata\.palisade\.authz\.allow == true\n\tx := data\.palisade\.quota\.limits\n\}$/m,
+    );
   });
 
   test('without quota there is no limits rule', () => {

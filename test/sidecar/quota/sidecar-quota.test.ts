@@ -217,10 +217,36 @@ describe('quota in the sidecar: global limits through Redis', { skip: REDIS_SKIP
       quota: 'palisade/quota/limits',
     });
     assert.equal(evaluator.mode, 'decision');
-    const sample = sampleInputs()[0] as PolicyInput;
-    const decision = await evaluator.evaluate(sample);
+    // A request the shipped policy allows (web reads orders): the limits come with the allow.
+    const base = sampleInputs()[0] as PolicyInput;
+    const allowed = {
+      ...base,
+      source: {
+        ...base.source,
+        principal: 'spiffe://example.org/ns/demo/sa/web',
+        namespace: 'demo',
+        service_account: 'web',
+      },
+      destination: {
+        ...base.destination,
+        principal: 'spiffe://example.org/ns/demo/sa/orders',
+        service: 'orders',
+      },
+      request: { ...base.request, method: 'GET', path: '/api/orders/42' },
+    } as PolicyInput;
+    const decision = await evaluator.evaluate(allowed);
+    assert.equal(decision.allow, true);
+    assert.equal(decision.reason, undefined, 'the reason is only evaluated for refusals');
     const names = (decision.limits as { name: string }[]).map((l) => l.name).sort();
     assert.deepEqual(names, ['caller-burst', 'service-total']);
+    // A refused request: the reason, and no limits (quota is never consulted for it).
+    const refused = await evaluator.evaluate({
+      ...allowed,
+      request: { ...allowed.request, method: 'DELETE' },
+    } as PolicyInput);
+    assert.notEqual(refused.allow, true);
+    assert.equal(typeof refused.reason, 'string');
+    assert.equal(refused.limits, undefined);
 
     // And through a real sidecar loading that bundle: the shipped limits show up on the response.
     const app = await startH1Echo(t);
