@@ -187,7 +187,7 @@ export class CertificateAuthority {
 
   /** Issue an X.509-SVID for a verified CSR. Throws CitadelError; state is untouched on failure. */
   async issue(req: IssueRequest): Promise<IssuedSvid> {
-    const csr = verifyCsr(req.csr, this.trustDomain);
+    const csr = await verifyCsr(req.csr, this.trustDomain);
     if (csr.spiffeId.path.startsWith(RESERVED_PATH_PREFIX)) {
       throw new CitadelError(
         'ERR_CITADEL_PERMISSION_DENIED',
