@@ -16,7 +16,7 @@ import { CitadelError } from './errors.js';
 import { emitIdentityEvent } from './identity-events.js';
 import { createJoinToken, type JoinToken, type VerifiedJoinToken, verifyJoinToken } from './join-token.js';
 import { generatePrivateKey, signatureAlgorithmFor, spkiOf } from './keys.js';
-import { signCertificate } from './signer.js';
+import { signCertificate, signCertificateAsync } from './signer.js';
 import { parseSpiffeId, type SpiffeId } from './spiffe-id.js';
 import { type CaState, type LoadedIntermediate, type LoadedRoot, loadCaState } from './state/ca-store.js';
 import { activeRootEntry } from './state/hierarchy.js';
@@ -212,7 +212,7 @@ export class CertificateAuthority {
     if (req.beforeSign !== undefined) await req.beforeSign();
     const { root, intermediate } = this.activeHierarchy();
     const now = this.clock.now();
-    const leaf = signCertificate(
+    const leaf = await signCertificateAsync(
       workloadSvidTemplate(
         {
           spiffeId: csr.spiffeId,

@@ -21,7 +21,7 @@ import {
   signatureAlgorithmFromOid,
   signBytes,
   spkiOf,
-  verifyBytes,
+  verifyBytesAsync,
 } from './keys.js';
 import { pemBlocks, toPem } from './pem.js';
 import { parseSpiffeId, type SpiffeId } from './spiffe-id.js';
@@ -97,7 +97,7 @@ export async function verifyCsr(input: string | Buffer, trustDomain: string): Pr
   }
   const alg = signatureAlgorithmFromOid(decoded.signatureAlgorithmOid);
   if (alg === undefined) throw bad(`unsupported signature algorithm ${decoded.signatureAlgorithmOid}`);
-  if (!verifyBytes(publicKey, alg, decoded.info, decoded.signature)) {
+  if (!(await verifyBytesAsync(publicKey, alg, decoded.info, decoded.signature))) {
     throw bad('signature does not verify with the public key it contains');
   }
   const sanExt = decoded.requestedExtensions.filter((e) => e.oid === OID.subjectAltName);

@@ -83,6 +83,33 @@ export function verifyBytes(
   }
 }
 
+/**
+ * `signBytes` on the libuv thread pool: the event loop stays free for other requests while OpenSSL signs, so
+ * a CA serving many callers uses more than one core for signatures.
+ */
+export function signBytesAsync(key: KeyObject, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    sign('sha256', data, key, (err, signature) => (err ? reject(err) : resolve(signature)));
+  });
+}
+
+/** `verifyBytes` on the libuv thread pool; false on any mismatch, like the synchronous form. */
+export function verifyBytesAsync(
+  key: KeyObject,
+  alg: SignatureAlgorithm,
+  data: Buffer,
+  signature: Buffer,
+): Promise<boolean> {
+  if ((alg === 'ecdsa-sha256') !== (key.asymmetricKeyType === 'ec')) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', data, key, signature, (err, ok) => resolve(err === null && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
 /** SubjectPublicKeyInfo DER of a key (private keys give their public half). */
 export function spkiOf(key: KeyObject): Buffer {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
