@@ -37,6 +37,8 @@ export function citadelServerId(trustDomain: string): SpiffeId {
 export interface AuthorityOptions {
   clock?: Clock;
   logger?: Logger;
+  /** Compact the used-token ledger while loading: only for the token-consuming server, under the CA lock. */
+  compactTokenLedger?: boolean;
 }
 
 /** How a request was authenticated, for the journal and events. */
@@ -93,7 +95,9 @@ export class CertificateAuthority {
   /** Load the CA from `<stateDir>/ca/`, running every startup check. */
   static async open(stateDir: string, options: AuthorityOptions = {}): Promise<CertificateAuthority> {
     const state = await loadCaState(stateDir);
-    const ledger = await TokenLedger.open(state.paths.usedTokens, options.clock ?? systemClock);
+    const ledger = await TokenLedger.open(state.paths.usedTokens, options.clock ?? systemClock, {
+      compact: options.compactTokenLedger === true,
+    });
     return new CertificateAuthority(stateDir, state, ledger, options);
   }
 
