@@ -6,7 +6,7 @@
 import { close, fdatasync, constants as fsConstants, fstatSync, open, statSync, write } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { appendFileDurable, FileMode } from '../../lib/durable-write.js';
+import { appendFileDurable, FileMode, writeFileDurable } from '../../lib/durable-write.js';
 
 const openAsync = promisify(open);
 const writeAsync = promisify(write);
@@ -47,6 +47,12 @@ export class AppendLog {
   #file: OpenFile | undefined;
   #opening: Promise<OpenFile> | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
+  /** Group writes in flight, and a rewrite waiting for them (appends queue meanwhile). */
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
+  #rewriting = false;
+  /** Bytes this process has appended since the last rewrite (a cheap size trigger for compaction). */
+  #appendedBytes = 0;
 
   constructor(path: string) {
     this.path = path;
@@ -69,18 +75,51 @@ export class AppendLog {
   }
 
   #dispatch(): void {
-    if (this.#pending.length === 0) return;
+    if (this.#pending.length === 0 || this.#rewriting) return;
     const batch = this.#pending;
     this.#pending = [];
     const data = Buffer.from(batch.map((b) => b.line).join(''));
-    this.#writeDurably(data).then(
-      () => {
-        for (const b of batch) b.resolve();
-      },
-      (err: unknown) => {
-        for (const b of batch) b.reject(err);
-      },
-    );
+    this.#inFlight++;
+    this.#writeDurably(data)
+      .then(
+        () => {
+          this.#appendedBytes += data.length;
+          for (const b of batch) b.resolve();
+        },
+        (err: unknown) => {
+          for (const b of batch) b.reject(err);
+        },
+      )
+      .finally(() => {
+        this.#inFlight--;
+        if (this.#inFlight === 0) this.#drained?.();
+      });
+  }
+
+  /** Bytes appended through this object since it was created or last rewrote the file. */
+  get appendedBytes(): number {
+    return this.#appendedBytes;
+  }
+
+  /**
+   * Atomically replace the file with `transform(lines)` (durable temp file + rename). This object's appends
+   * wait meanwhile; other processes must not append during a rewrite (callers hold the CA lock, which every
+   * other appender takes). The torn tail of a crashed append is dropped, as `readLines` does.
+   */
+  async rewrite(transform: (lines: { line: number; text: string }[]) => string): Promise<void> {
+    if (this.#rewriting) throw new Error(`${this.path}: a rewrite is already running`);
+    this.#rewriting = true;
+    try {
+      if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+      this.#drained = undefined;
+      const text = transform(await this.readLines());
+      await writeFileDurable(this.path, text, { mode: FileMode.public });
+      if (this.#file !== undefined) this.#retire(this.#file);
+      this.#appendedBytes = 0;
+    } finally {
+      this.#rewriting = false;
+      this.#dispatch();
+    }
   }
 
   async #writeDurably(data: Buffer, attempt = 1): Promise<void> {
