@@ -6,8 +6,9 @@
  *
  * The raw and in-process phases alternate for ROUNDS rounds, so a neighbour's load on a shared machine
  * hits both sides of each ratio alike; the table shows medians and the range over the rounds. Issuance
- * verifies CSRs and signs on the libuv thread pool, so it may use more than the one core the raw pairs
- * run on: the thread-pool row measures raw pairs that way too, for comparison.
+ * verifies CSR signatures on the libuv thread pool, so it may use more than the one core the raw pairs
+ * run on: the thread-pool row measures raw pairs that way, and the per-CPU-second column shows the cost
+ * per issuance whatever the number of cores used.
  *
  * Env: DURATION_MS (per phase, default 2000), ROUNDS (default 3), CLIENTS (default 8), IN_FLIGHT (per
  * client, default 16), CONCURRENCY (in-process and thread-pool pairs, default 64).
@@ -64,7 +65,7 @@ const verifyOnPool = (data: Buffer, key: KeyObject, sig: Buffer): Promise<boolea
     verify('sha256', data, key, sig, (e, ok) => (e ? reject(e) : resolve(ok))),
   );
 
-/** The same pairs with CONCURRENCY in flight on the libuv thread pool, as issuance runs its crypto. */
+/** The same pairs with CONCURRENCY in flight on the libuv thread pool (what all cores can do). */
 async function rawPoolPairsPerSecond(): Promise<number> {
   const { privateKey, publicKey } = RAW_KEYS;
   let n = 0;

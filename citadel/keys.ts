@@ -84,16 +84,10 @@ export function verifyBytes(
 }
 
 /**
- * `signBytes` on the libuv thread pool: the event loop stays free for other requests while OpenSSL signs, so
- * a CA serving many callers uses more than one core for signatures.
+ * `verifyBytes` on the libuv thread pool, so the event loop keeps parsing, encoding and serving while
+ * OpenSSL verifies (a CA serving many callers then uses a second core); false on any mismatch, like the
+ * synchronous form.
  */
-export function signBytesAsync(key: KeyObject, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    sign('sha256', data, key, (err, signature) => (err ? reject(err) : resolve(signature)));
-  });
-}
-
-/** `verifyBytes` on the libuv thread pool; false on any mismatch, like the synchronous form. */
 export function verifyBytesAsync(
   key: KeyObject,
   alg: SignatureAlgorithm,

@@ -5,18 +5,11 @@
 import type { KeyObject } from 'node:crypto';
 import { Certificate } from './certificate.js';
 import { encodeSigned, encodeTbsCertificate, type TbsSpec } from './internal/forge.js';
-import { signBytes, signBytesAsync } from './keys.js';
+import { signBytes } from './keys.js';
 
 /** Encode and sign `spec` with `issuerKey` (the subject's own key for a self-signed root). */
 export function signCertificate(spec: TbsSpec, issuerKey: KeyObject): Certificate {
   const tbs = encodeTbsCertificate(spec);
   const signature = signBytes(issuerKey, tbs);
-  return Certificate.fromDer(encodeSigned(tbs, spec.signatureAlgorithm, signature));
-}
-
-/** `signCertificate` with the signature made on the thread pool (the issuance path of a serving CA). */
-export async function signCertificateAsync(spec: TbsSpec, issuerKey: KeyObject): Promise<Certificate> {
-  const tbs = encodeTbsCertificate(spec);
-  const signature = await signBytesAsync(issuerKey, tbs);
   return Certificate.fromDer(encodeSigned(tbs, spec.signatureAlgorithm, signature));
 }
