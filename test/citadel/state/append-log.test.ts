@@ -44,6 +44,29 @@ describe('AppendLog', () => {
     assert.deepEqual(await lines(path), [{ n: 0 }, { n: 2 }]);
   });
 
+  test('rewrite: appends in flight before and queued during it all survive, in the new file', async (t) => {
+    const path = join(await tempDir(t), 'journal.jsonl');
+    const log = new AppendLog(path);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => log.append({ i, old: i % 2 === 0 })));
+    // 40: the first 32 form a group whose write is in flight when the rewrite starts.
+    const before = Array.from({ length: 40 }, (_, i) => log.append({ i: 100 + i }));
+    const rewrite = log.rewrite((lines) =>
+      lines
+        .filter(({ text }) => !text.includes('"old":true'))
+        .map(({ text }) => `${text}\n`)
+        .join(''),
+    );
+    const during = Array.from({ length: 20 }, (_, i) => log.append({ i: 200 + i }));
+    await Promise.all([...before, rewrite, ...during]);
+    const got = ((await lines(path)) as { i: number }[]).map((r) => r.i).sort((a, b) => a - b);
+    const odd = Array.from({ length: 20 }, (_, i) => 2 * i + 1);
+    const added = [
+      ...Array.from({ length: 40 }, (_, i) => 100 + i),
+      ...Array.from({ length: 20 }, (_, i) => 200 + i),
+    ];
+    assert.deepEqual(got, [...odd, ...added]);
+  });
+
   test('a deleted file is created again with its mode', async (t) => {
     const path = join(await tempDir(t), 'journal.jsonl');
     const log = new AppendLog(path);
