@@ -15,7 +15,7 @@
  */
 import { execSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +109,24 @@ async function inProcessPerSecond(ca: CertificateAuthority, pool: string[]): Pro
   return n / ((performance.now() - start) / 1000);
 }
 
-async function startServer(stateDir: string): Promise<{ address: string; stop: () => Promise<void> }> {
+/**
+ * CPU seconds (user + system) a child process has used, from /proc (Linux; undefined elsewhere). The
+ * fields count USER_HZ ticks, which the Linux ABI fixes at 100 per second.
+ */
+async function childCpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startServer(
+  stateDir: string,
+): Promise<{ address: string; pid: number | undefined; stop: () => Promise<void> }> {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
   const cli = fileURLToPath(new URL(`../bin/palisade.${fromSource ? 'ts' : 'js'}`, import.meta.url));
@@ -151,6 +168,7 @@ async function startServer(stateDir: string): Promise<{ address: string; stop: (
   });
   return {
     address,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -159,7 +177,12 @@ async function startServer(stateDir: string): Promise<{ address: string; stop: (
   };
 }
 
-async function grpcPerSecond(ca: CertificateAuthority, address: string): Promise<number> {
+/** Issuances per second over gRPC, and per CPU-second of the server process when it can be read. */
+async function grpcPerSecond(
+  ca: CertificateAuthority,
+  server: { address: string; pid: number | undefined },
+): Promise<{ rate: number; perServerCpuSecond: number | undefined }> {
+  const { address } = server;
   const callers: { client: CitadelClient; pool: string[] }[] = [];
   for (let c = 0; c < CLIENTS; c++) {
     const id = `spiffe://bench.example/ns/bench/sa/client-${c}`;
@@ -196,12 +219,16 @@ async function grpcPerSecond(ca: CertificateAuthority, address: string): Promise
     );
   };
   await run(performance.now() + 500, false); // warm-up: connections, JIT
+  const cpu0 = await childCpuSeconds(server.pid);
   const start = performance.now();
   await run(start + GRPC_DURATION_MS, true);
   const rate = n / ((performance.now() - start) / 1000);
+  const cpu1 = await childCpuSeconds(server.pid);
   for (const { client } of callers) client.close();
   if (failures > 0) console.error(`${failures} gRPC calls failed`);
-  return rate;
+  const perServerCpuSecond =
+    cpu0 !== undefined && cpu1 !== undefined && cpu1 > cpu0 ? n / (cpu1 - cpu0) : undefined;
+  return { rate, perServerCpuSecond };
 }
 
 function commit(): string {
@@ -258,8 +285,9 @@ try {
   const inProcessRatio = median(inProcessRatios);
   const server = await startServer(stateDir);
   let grpc: number;
+  let grpcPerServerCpu: number | undefined;
   try {
-    grpc = await grpcPerSecond(ca, server.address);
+    ({ rate: grpc, perServerCpuSecond: grpcPerServerCpu } = await grpcPerSecond(ca, server));
   } finally {
     await server.stop();
   }
@@ -286,7 +314,9 @@ try {
       grpc,
       `(one ${GRPC_DURATION_MS / 1000} s run)`,
       (grpc / raw).toFixed(2),
-      'n/a (server is a child process)',
+      grpcPerServerCpu === undefined
+        ? 'n/a (no /proc)'
+        : `${grpcPerServerCpu.toFixed(0)} (${(grpcPerServerCpu / median(rawsCpu)).toFixed(2)}) of the server's CPU`,
     ],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
@@ -320,6 +350,7 @@ try {
       raw_pool_pairs_per_cpu_s: poolsCpu.map(Math.round),
       in_process_per_cpu_s: inProcessesCpu.map(Math.round),
       grpc_per_s: Math.round(grpc),
+      grpc_per_server_cpu_s: grpcPerServerCpu === undefined ? null : Math.round(grpcPerServerCpu),
     }),
   );
 } finally {
