@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { FileMode } from '../lib/durable-write.js';
+import { ensureDirDurable, FileMode } from '../lib/durable-write.js';
 import { TrustBundle } from './bundle.js';
 import {
   iso,
@@ -16,6 +16,7 @@ import { CitadelError } from './errors.js';
 import { emitIdentityEvent } from './identity-events.js';
 import { DEFAULT_KEY_TYPE, generatePrivateKey, type KeyType, privateKeyToPem } from './keys.js';
 import { parseTrustDomain } from './spiffe-id.js';
+import { withCaLock } from './state/ca-lock.js';
 import { caPaths, commitCaState } from './state/ca-store.js';
 import { newGenerationId } from './state/hierarchy.js';
 import { IssuanceJournal } from './state/journal.js';
@@ -36,8 +37,13 @@ export interface InitResult {
 
 /** Create a new CA (root, intermediate, join-token key, bundle). Refuses when one exists. */
 export async function initCa(options: InitOptions): Promise<InitResult> {
-  const clock = options.clock ?? systemClock;
   const trustDomain = parseTrustDomain(options.trustDomain);
+  await ensureDirDurable(options.stateDir);
+  return withCaLock(options.stateDir, 'ca init', () => initLocked(options, trustDomain));
+}
+
+async function initLocked(options: InitOptions, trustDomain: string): Promise<InitResult> {
+  const clock = options.clock ?? systemClock;
   const paths = caPaths(options.stateDir);
   const existing = await readdir(paths.dir).catch(() => [] as string[]);
   if (existing.includes('ca.json')) {

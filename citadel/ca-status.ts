@@ -49,7 +49,11 @@ export async function caStatus(options: {
   const now = clock.now();
   const { manifest } = state;
   const records = await new IssuanceJournal(state.paths.journal).readAll();
-  const svids = records.filter((r) => r.kind === 'svid');
+  // Compaction replaces expired SVID lines by counts, so the total survives it.
+  const issued = records.reduce(
+    (n, r) => n + (r.kind === 'svid' ? 1 : r.kind === 'expired-svids' ? (r.count ?? 0) : 0),
+    0,
+  );
   const live = await liveSvidsByRoot(state.paths, now);
   const activeRoot = activeRootEntry(manifest, now);
   const warnings: string[] = [];
@@ -92,7 +96,7 @@ export async function caStatus(options: {
       rootId: i.entry.rootId,
       active: i.entry.rootId === activeRoot.id,
     })),
-    issued: svids.length,
+    issued,
     live: [...live.values()].reduce((n, v) => n + v.count, 0),
     marginMs,
     warnings,

@@ -65,15 +65,19 @@ export const manifestSchema = z.strictObject({
 });
 export type CaManifest = z.infer<typeof manifestSchema>;
 
-/** One line of `ca/journal.jsonl`. */
+/**
+ * One line of `ca/journal.jsonl`. `expired-svids` lines are written by compaction in place of the expired
+ * `svid` lines it dropped: `count` of them, the latest `not_after` among them.
+ */
 export const journalRecordSchema = z.strictObject({
   ts: isoDate,
-  kind: z.enum(['svid', 'root', 'intermediate', 'retire-root']),
+  kind: z.enum(['svid', 'root', 'intermediate', 'retire-root', 'expired-svids']),
   serial: z.string(),
   spiffe_id: z.string(),
   not_after: isoDate,
   requester: z.string(),
   root_id: z.string(),
   intermediate_id: z.string().optional(),
+  count: z.number().int().positive().optional(),
 });
 export type JournalRecord = z.infer<typeof journalRecordSchema>;

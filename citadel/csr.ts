@@ -14,14 +14,14 @@ import {
   OID,
 } from './internal/forge.js';
 import {
+  importPublicKeyFromSpki,
   type KeyType,
   keyTypeOf,
-  publicKeyFromSpki,
   signatureAlgorithmFor,
   signatureAlgorithmFromOid,
   signBytes,
   spkiOf,
-  verifyBytes,
+  verifyBytesAsync,
 } from './keys.js';
 import { pemBlocks, toPem } from './pem.js';
 import { parseSpiffeId, type SpiffeId } from './spiffe-id.js';
@@ -61,9 +61,9 @@ function bad(message: string, cause?: unknown): CitadelError {
  * its own key, the key must be a supported type, and it must ask for exactly one URI SAN, a workload SPIFFE
  * ID in that trust domain, and nothing else.
  *
- * @throws CitadelError `ERR_CITADEL_CSR_INVALID` saying which rule failed.
+ * @throws CitadelError `ERR_CITADEL_CSR_INVALID` saying which rule failed (as a rejected promise).
  */
-export function verifyCsr(input: string | Buffer, trustDomain: string): VerifiedCsr {
+export async function verifyCsr(input: string | Buffer, trustDomain: string): Promise<VerifiedCsr> {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
   if (size === 0) throw bad('empty');
   if (size > MAX_CSR_BYTES) throw bad(`larger than ${MAX_CSR_BYTES} bytes`);
@@ -90,14 +90,14 @@ export function verifyCsr(input: string | Buffer, trustDomain: string): Verified
   let publicKey: KeyObject;
   let keyType: KeyType;
   try {
-    publicKey = publicKeyFromSpki(decoded.spki);
+    publicKey = await importPublicKeyFromSpki(decoded.spki);
     keyType = keyTypeOf(publicKey);
   } catch (err) {
     throw bad(`public key: ${(err as Error).message}`, err);
   }
   const alg = signatureAlgorithmFromOid(decoded.signatureAlgorithmOid);
   if (alg === undefined) throw bad(`unsupported signature algorithm ${decoded.signatureAlgorithmOid}`);
-  if (!verifyBytes(publicKey, alg, decoded.info, decoded.signature)) {
+  if (!(await verifyBytesAsync(publicKey, alg, decoded.info, decoded.signature))) {
     throw bad('signature does not verify with the public key it contains');
   }
   const sanExt = decoded.requestedExtensions.filter((e) => e.oid === OID.subjectAltName);

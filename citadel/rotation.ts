@@ -13,6 +13,7 @@ import { systemClock } from './clock.js';
 import { type CaManifest, DEFAULT_ROOT_OVERLAP_MS } from './config.js';
 import { CitadelError } from './errors.js';
 import { emitIdentityEvent } from './identity-events.js';
+import { withCaLock } from './state/ca-lock.js';
 import { type CaPaths, commitCaState, loadCaState } from './state/ca-store.js';
 import { activeRootEntry, newGenerationId, rootStatus } from './state/hierarchy.js';
 import { IssuanceJournal } from './state/journal.js';
@@ -21,7 +22,13 @@ export type { LifecycleOptions } from './ca-generation.js';
 export { type InitOptions, type InitResult, initCa } from './ca-init.js';
 
 /** Replace the active root's intermediate; SVIDs issued by the old one stay valid until they expire. */
-export async function rotateIntermediate(
+export function rotateIntermediate(
+  options: LifecycleOptions,
+): Promise<{ previous: Certificate; intermediate: Certificate }> {
+  return withCaLock(options.stateDir, 'ca rotate-intermediate', () => rotateIntermediateLocked(options));
+}
+
+async function rotateIntermediateLocked(
   options: LifecycleOptions,
 ): Promise<{ previous: Certificate; intermediate: Certificate }> {
   const clock = options.clock ?? systemClock;
@@ -81,13 +88,19 @@ export interface RotateRootOptions extends LifecycleOptions {
  * Start a root rotation: a new root (and an intermediate under it) joins the bundle now, so every peer trusts
  * both; issuance switches to the new hierarchy at `activateAt`; the old root may be retired after the overlap.
  */
-export async function rotateRoot(options: RotateRootOptions): Promise<{
+export function rotateRoot(options: RotateRootOptions): Promise<RotateRootResult> {
+  return withCaLock(options.stateDir, 'ca rotate-root', () => rotateRootLocked(options));
+}
+
+export interface RotateRootResult {
   root: Certificate;
   intermediate: Certificate;
   activateAt: string;
   retireAfter: string;
   bundleSequence: number;
-}> {
+}
+
+async function rotateRootLocked(options: RotateRootOptions): Promise<RotateRootResult> {
   const clock = options.clock ?? systemClock;
   const state = await loadCaState(options.stateDir);
   const { manifest, paths } = state;
@@ -184,7 +197,13 @@ export async function liveSvidsByRoot(
 }
 
 /** Remove the superseded root from the bundle once nothing depends on it (or with `force`). */
-export async function retireRoot(
+export function retireRoot(
+  options: RetireRootOptions,
+): Promise<{ retired: Certificate; liveSvids: number; bundleSequence: number }> {
+  return withCaLock(options.stateDir, 'ca retire-root', () => retireRootLocked(options));
+}
+
+async function retireRootLocked(
   options: RetireRootOptions,
 ): Promise<{ retired: Certificate; liveSvids: number; bundleSequence: number }> {
   const clock = options.clock ?? systemClock;

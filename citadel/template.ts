@@ -13,9 +13,21 @@ import { type SpiffeId, trustDomainId } from './spiffe-id.js';
 /** notBefore is back-dated by this much so peers with slightly slow clocks accept a fresh SVID. */
 export const CLOCK_SKEW_MS = 10_000;
 
+// Each randomBytes call is a locked trip into OpenSSL's DRBG, which showed up in issuance profiles: draw
+// serials from a pool of CSPRNG output instead, each serial copied out and each pool byte used once.
+const SERIAL_POOL_BYTES = 16 * 256;
+let serialPool = Buffer.alloc(0);
+let serialPoolAt = 0;
+
 /** A random positive 128-bit serial, minimally DER-encodable (first byte 0x01–0x7f). */
 export function randomSerial(): Buffer {
-  const serial = randomBytes(16);
+  if (serialPoolAt + 16 > serialPool.length) {
+    serialPool = randomBytes(SERIAL_POOL_BYTES);
+    serialPoolAt = 0;
+  }
+  const serial = Buffer.from(serialPool.subarray(serialPoolAt, serialPoolAt + 16));
+  serialPool.fill(0, serialPoolAt, serialPoolAt + 16);
+  serialPoolAt += 16;
   serial[0] = (serial[0] as number) & 0x7f || 0x01;
   return serial;
 }

@@ -115,6 +115,7 @@ export class CitadelClient {
   readonly #clock: Clock | undefined;
   #stub: CitadelStub;
   #closed = false;
+  readonly #issuers = new Map<string, Certificate[]>();
 
   constructor(options: CitadelClientOptions) {
     this.address = options.address;
@@ -159,6 +160,20 @@ export class CitadelClient {
     old.close();
   }
 
+  /**
+   * The issuing certificates in a response are the same from one renewal to the next (until a rotation):
+   * parse each distinct PEM once. Certificates are immutable, so sharing the parsed object is safe.
+   */
+  #issuerCert(pem: string, index: number): Certificate[] {
+    let certs = this.#issuers.get(pem);
+    if (certs === undefined) {
+      certs = Certificate.fromPem(pem, `response cert_chain[${index}]`);
+      if (this.#issuers.size >= 8) this.#issuers.clear();
+      this.#issuers.set(pem, certs);
+    }
+    return certs;
+  }
+
   /** Ask citadel for an SVID. @throws CitadelRpcError (`ERR_CITADEL_RPC`) carrying the gRPC status. */
   createCertificate(options: CreateCertificateOptions): Promise<IssuedChain> {
     const md = new grpc.Metadata();
@@ -180,7 +195,7 @@ export class CitadelClient {
           }
           try {
             const chain = res.cert_chain.flatMap((pem, i) =>
-              Certificate.fromPem(pem, `response cert_chain[${i}]`),
+              i === 0 ? Certificate.fromPem(pem, 'response cert_chain[0]') : this.#issuerCert(pem, i),
             );
             const bundle = bundleFromMessage(
               res.trust_bundle,

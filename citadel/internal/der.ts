@@ -5,8 +5,32 @@
 
 /** A DER SEQUENCE of already-encoded elements. */
 export function derSequence(parts: Buffer[]): Buffer {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([derHeader(0x30, body.length), body]);
+  return derTlv(0x30, parts);
+}
+
+/** One DER element: `tag`, definite length, then the already-encoded content parts, in one allocation. */
+export function derTlv(tag: number, parts: readonly Buffer[]): Buffer {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const header = derHeader(tag, length);
+  const out = Buffer.allocUnsafe(header.length + length);
+  header.copy(out, 0);
+  let at = header.length;
+  for (const p of parts) at += p.copy(out, at);
+  return out;
+}
+
+/**
+ * RFC 5280 §4.1.2.5 time: UTCTime (YYMMDDHHMMSSZ) through 2049, GeneralizedTime (YYYYMMDDHHMMSSZ) from
+ * 2050, whole seconds, always UTC.
+ */
+export function derTime(d: Date): Buffer {
+  const year = d.getUTCFullYear();
+  const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+  const rest = `${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}Z`;
+  return year < 2050
+    ? derTlv(0x17, [Buffer.from(`${two(year % 100)}${rest}`, 'latin1')])
+    : derTlv(0x18, [Buffer.from(`${String(year).padStart(4, '0')}${rest}`, 'latin1')]);
 }
 
 export function headerLength(der: Buffer, offset = 0): number {

@@ -5,7 +5,7 @@
  */
 import forge from 'node-forge';
 import { CitadelError, type CitadelErrorCode } from '../errors.js';
-import { childBytes, derHeader, derSequence, firstChildBytes, headerLength } from './der.js';
+import { childBytes, derHeader, derSequence, derTime, derTlv, firstChildBytes, headerLength } from './der.js';
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;
@@ -105,19 +105,8 @@ const fromDer = (b: Buffer): Asn1 =>
   });
 const toDer = (a: Asn1): Buffer => buf(asn1.toDer(a).getBytes());
 
-function intFromBytes(b: Buffer): Asn1 {
-  return asn1.create(C.UNIVERSAL, T.INTEGER, false, bin(b));
-}
-
 function smallInt(n: number): Asn1 {
   return asn1.create(C.UNIVERSAL, T.INTEGER, false, asn1.integerToDer(n).getBytes());
-}
-
-function time(d: Date): Asn1 {
-  // RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
-  return d.getUTCFullYear() < 2050
-    ? asn1.create(C.UNIVERSAL, T.UTCTIME, false, asn1.dateToUtcTime(d))
-    : asn1.create(C.UNIVERSAL, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
 }
 
 function algorithmIdentifier(alg: SignatureAlgorithm): Asn1 {
@@ -181,7 +170,12 @@ function subjectAltName(uris: readonly string[], dns: readonly string[], ips: re
   ]);
 }
 
-/** Encode a TBSCertificate (X.509 v3) from its spec. */
+/**
+ * Encode a TBSCertificate (X.509 v3) from its spec. This runs once per issued SVID, so parts that are the
+ * same for every certificate of a kind (version, algorithm, basic constraints, key usages) are encoded once
+ * through forge and cached, the issuer's authority key identifier once per issuer, and the per-certificate
+ * parts (serial, validity, key, key identifier, SANs) are framed directly as DER around their bytes.
+ */
 export function encodeTbsCertificate(spec: TbsSpec): Buffer {
   const exts: Buffer[] = [
     constantExtension(`bc:${spec.isCa}:${spec.pathLen}`, () =>
@@ -203,38 +197,37 @@ export function encodeTbsCertificate(spec: TbsSpec): Buffer {
       ),
     );
   }
-  exts.push(toDer(extension(OID.subjectKeyId, false, octets(spec.subjectKeyId))));
-  if (spec.authorityKeyId !== undefined) {
-    exts.push(
-      toDer(
-        extension(
-          OID.authorityKeyId,
-          false,
-          seq([asn1.create(C.CONTEXT_SPECIFIC, 0, false, bin(spec.authorityKeyId))]),
-        ),
-      ),
-    );
-  }
+  // subjectKeyIdentifier: extnValue is an OCTET STRING holding the DER OCTET STRING of the key id.
+  exts.push(rawExtension(SKI_PREFIX, derTlv(0x04, [spec.subjectKeyId])));
+  if (spec.authorityKeyId !== undefined) exts.push(authorityKeyIdExtension(spec.authorityKeyId));
   const dns = spec.dnsNames ?? [];
   const ips = spec.ipAddresses ?? [];
   if (spec.uris.length + dns.length + ips.length > 0) {
-    exts.push(toDer(extension(OID.subjectAltName, false, subjectAltName(spec.uris, dns, ips))));
+    // GeneralNames: uniformResourceIdentifier [6], dNSName [2], iPAddress [7], all IMPLICIT primitive.
+    const names = [
+      ...spec.uris.map((u) => derTlv(0x86, [Buffer.from(u, 'latin1')])),
+      ...dns.map((d) => derTlv(0x82, [Buffer.from(d, 'latin1')])),
+      ...ips.map((ip) => derTlv(0x87, [ip])),
+    ];
+    exts.push(rawExtension(SAN_PREFIX, derTlv(0x30, names)));
   }
   // Names, key and extensions are already DER: splice them rather than re-encoding them through forge.
-  const extensions = derSequence(exts);
   return derSequence([
     VERSION_3,
-    toDer(intFromBytes(spec.serial)),
+    derTlv(0x02, [spec.serial]),
     algorithmIdentifierDer(spec.signatureAlgorithm),
     spec.issuerName,
-    toDer(seq([time(spec.notBefore), time(spec.notAfter)])),
+    derTlv(0x30, [derTime(spec.notBefore), derTime(spec.notAfter)]),
     spec.subjectName,
     spec.spki,
-    Buffer.concat([derHeader(0xa3, extensions.length), extensions]),
+    derTlv(0xa3, [derTlv(0x30, exts)]),
   ]);
 }
 
 const VERSION_3 = toDer(asn1.create(C.CONTEXT_SPECIFIC, 0, true, [smallInt(2)]));
+const SKI_PREFIX = toDer(oid(OID.subjectKeyId));
+const SAN_PREFIX = toDer(oid(OID.subjectAltName));
+const AKI_PREFIX = toDer(oid(OID.authorityKeyId));
 
 // Extensions that are the same for every certificate of a kind (basic constraints, key usages), encoded once.
 const constantExtensions = new Map<string, Buffer>();
@@ -243,6 +236,23 @@ function constantExtension(key: string, build: () => Asn1): Buffer {
   if (der === undefined) {
     der = toDer(build());
     constantExtensions.set(key, der);
+  }
+  return der;
+}
+
+/** A non-critical Extension: SEQUENCE { extnID, extnValue OCTET STRING (value DER) }. */
+function rawExtension(oidDer: Buffer, value: Buffer): Buffer {
+  return derTlv(0x30, [oidDer, derTlv(0x04, [value])]);
+}
+
+// One issuer signs every leaf with the same authority key identifier: encode it once per issuer key id.
+const authorityKeyIds = new WeakMap<Buffer, Buffer>();
+function authorityKeyIdExtension(keyId: Buffer): Buffer {
+  let der = authorityKeyIds.get(keyId);
+  if (der === undefined) {
+    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING }
+    der = rawExtension(AKI_PREFIX, derTlv(0x30, [derTlv(0x80, [keyId])]));
+    authorityKeyIds.set(keyId, der);
   }
   return der;
 }

@@ -15,6 +15,7 @@ import { Certificate } from '../certificate.js';
 import { type Clock, systemClock } from '../clock.js';
 import { CitadelError, isCitadelError } from '../errors.js';
 import { initCa } from '../rotation.js';
+import { withCaLock } from '../state/ca-lock.js';
 import { caExists, caPaths } from '../state/ca-store.js';
 import { meshSecureContextOptions, peerChainDer, type Svid } from '../tls-options.js';
 import { validateX509Svid } from '../validator.js';
@@ -73,6 +74,14 @@ function ipBytes(host: string): Buffer[] {
   return host === 'localhost' ? [Buffer.from([127, 0, 0, 1])] : [];
 }
 
+/** SANs of citadel's serving certificate besides its SPIFFE ID, so ordinary TLS tools can reach it. */
+function servingSans(host: string): { dnsNames: string[]; ipAddresses: Buffer[] } {
+  return {
+    dnsNames: ['localhost', ...(isIP(host) === 0 && host !== 'localhost' ? [host] : [])],
+    ipAddresses: ipBytes(host),
+  };
+}
+
 /** Start citadel's gRPC server over TLS. */
 export async function startCitadelServer(options: CitadelServerOptions): Promise<CitadelServer> {
   const clock = options.clock ?? systemClock;
@@ -86,15 +95,25 @@ export async function startCitadelServer(options: CitadelServerOptions): Promise
       logger,
     });
   }
-  const authority = await CertificateAuthority.open(options.stateDir, { clock, logger });
+  // Startup writes (ledger compaction, the serving certificate's journal line) wait for, and block, any
+  // rotation in progress; afterwards the lock is free, so operators rotate while the server runs.
+  const { authority, firstServing } = await withCaLock(
+    options.stateDir,
+    'citadel serve (startup)',
+    async () => {
+      const ca = await CertificateAuthority.open(options.stateDir, {
+        clock,
+        logger,
+        compactTokenLedger: true,
+      });
+      return { authority: ca, firstServing: await ca.issueServingSvid(servingSans(host)) };
+    },
+  );
   const metrics = createCitadelMetrics();
   metrics.bundleSequence.set(authority.bundle.sequence);
   const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, clock);
-  const sans = {
-    dnsNames: ['localhost', ...(isIP(host) === 0 && host !== 'localhost' ? [host] : [])],
-    ipAddresses: ipBytes(host),
-  };
-  let serving: Svid = await authority.issueServingSvid(sans);
+  const sans = servingSans(host);
+  let serving: Svid = firstServing;
 
   // --- per-connection client certificate results ---
   const connections = new Map<string, { chain: Buffer[]; sequence: number; auth: PeerAuth }>();
@@ -134,6 +153,9 @@ export async function startCitadelServer(options: CitadelServerOptions): Promise
   });
   const tlsServer = tls.createServer({
     ...contextOptions(),
+    // Many small HTTP/2 frames share each connection: without this, Nagle's algorithm holds responses back
+    // until the client's delayed ACK (tens of ms), capping issuance far below what the CPU can do.
+    noDelay: true,
     ALPNProtocols: ['h2'],
     requestCert: true,
     // Client certificates are judged by citadel's validator, which gives the caller a precise reason.

@@ -20,8 +20,13 @@ export class TokenLedger {
     this.#log = new AppendLog(path);
   }
 
-  /** Load the ledger at `path` (absent means empty). @throws `ERR_CITADEL_STATE_CORRUPT` */
-  static async open(path: string, clock: Clock): Promise<TokenLedger> {
+  /**
+   * Load the ledger at `path` (absent means empty). With `compact`, rewrite it without expired entries once
+   * they dominate: only the process that consumes tokens (`citadel serve`, holding the CA lock while it
+   * starts) may do that, since a rewrite could drop a line another process appends meanwhile.
+   * @throws `ERR_CITADEL_STATE_CORRUPT`
+   */
+  static async open(path: string, clock: Clock, options: { compact?: boolean } = {}): Promise<TokenLedger> {
     const ledger = new TokenLedger(path);
     const nowSec = Math.floor(clock.now() / 1000);
     let expired = 0;
@@ -39,7 +44,7 @@ export class TokenLedger {
     }
     // Expired tokens can never be replayed (verification refuses them first), so their IDs may go. Compact
     // atomically once they dominate, so the file does not grow without bound.
-    if (expired >= COMPACT_AFTER && expired > ledger.#used.size) {
+    if (options.compact === true && expired >= COMPACT_AFTER && expired > ledger.#used.size) {
       const live = [...ledger.#used].map(([jti, exp]) => `${JSON.stringify({ jti, exp })}\n`).join('');
       await writeFileDurable(path, live, { mode: FileMode.public });
     }

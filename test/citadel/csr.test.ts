@@ -17,8 +17,8 @@ function csrWithUris(key: KeyObject, uris: string[]): string {
   return toPem(encodeSigned(info, 'ecdsa-sha256', signBytes(key, info)), 'CERTIFICATE REQUEST');
 }
 
-function expectCsrError(input: string | Buffer, message: RegExp): void {
-  assert.throws(
+function expectCsrError(input: string | Buffer, message: RegExp): Promise<void> {
+  return assert.rejects(
     () => verifyCsr(input, TD),
     (err: Error & { code?: string }) => {
       assert.equal(err.code, 'ERR_CITADEL_CSR_INVALID');
@@ -34,8 +34,8 @@ describe('CSR build and verify', () => {
     key = await generatePrivateKey('ec-p256');
   });
 
-  test('round trip: the ID and the key come back', () => {
-    const v = verifyCsr(createCsrPem(key, ID), TD);
+  test('round trip: the ID and the key come back', async () => {
+    const v = await verifyCsr(createCsrPem(key, ID), TD);
     assert.equal(v.spiffeId.toString(), ID.toString());
     assert.equal(v.keyType, 'ec-p256');
     assert.ok(v.spki.equals(spkiOf(key)));
@@ -43,7 +43,7 @@ describe('CSR build and verify', () => {
 
   test('DER input and RSA keys work too', async () => {
     const rsa = await generatePrivateKey('rsa-2048');
-    assert.equal(verifyCsr(createCsr(rsa, ID), TD).keyType, 'rsa-2048');
+    assert.equal((await verifyCsr(createCsr(rsa, ID), TD)).keyType, 'rsa-2048');
   });
 
   const cases: { note: string; input: () => string | Buffer; message: RegExp }[] = [
@@ -102,6 +102,16 @@ describe('CSR build and verify', () => {
         return toPem(encodeSigned(info, 'ecdsa-sha256', signBytes(p384, info)), 'CERTIFICATE REQUEST');
       },
       message: /unsupported key/,
+    },
+    {
+      note: 'P-256 public key that is not a point on the curve',
+      input: () => {
+        const spki = Buffer.from(spkiOf(key));
+        spki[spki.length - 1] = (spki[spki.length - 1] as number) ^ 1; // y no longer matches x
+        const info = encodeCertificationRequestInfo(encodeName([]), spki, [ID.toString()]);
+        return toPem(encodeSigned(info, 'ecdsa-sha256', signBytes(key, info)), 'CERTIFICATE REQUEST');
+      },
+      message: /public key: /,
     },
     { note: 'oversized', input: () => 'x'.repeat(20_000), message: /larger than 16384 bytes/ },
   ];

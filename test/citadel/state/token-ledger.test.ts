@@ -32,7 +32,10 @@ describe('TokenLedger', () => {
     const lines = Array.from({ length: 1200 }, (_, i) => JSON.stringify({ jti: `old-${i}`, exp: now - 10 }));
     lines.push(JSON.stringify({ jti: 'live', exp: now + 600 }));
     await writeFile(path, `${lines.join('\n')}\n`);
-    const ledger = await TokenLedger.open(path, clock);
+    // Only the token-consuming server compacts; any other reader leaves the file as it is.
+    await TokenLedger.open(path, clock);
+    assert.equal(await readFile(path, 'utf8'), `${lines.join('\n')}\n`);
+    const ledger = await TokenLedger.open(path, clock, { compact: true });
     assert.ok(ledger.has('live'));
     assert.ok(!ledger.has('old-1'));
     assert.equal(await readFile(path, 'utf8'), `${JSON.stringify({ jti: 'live', exp: now + 600 })}\n`);
