@@ -6,8 +6,8 @@
  */
 import type { Body, Location, RegoError, Rule, Term } from '../../ast/index.js';
 import { builtinInfo } from '../builtin-info.js';
-import { regoV1Compatible } from '../rego-v1-compatible.js';
 import type { CompileState } from '../compile-state.js';
+import { regoV1Compatible } from '../rego-v1-compatible.js';
 import { walkBody, walkTerm } from '../term-walk.js';
 import { allRules } from '../types.js';
 import { opName } from './safety.js';
