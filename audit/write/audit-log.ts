@@ -67,6 +67,8 @@ export class FileAuditLog implements AuditLog {
   #segmentHasRecords = false;
   readonly #scheduler: BatchScheduler;
   #draining: Promise<void> | null = null;
+  /** Flushes waiting for the queue to empty. */
+  #flushing = 0;
   #timer: NodeJS.Timeout | undefined;
   #closing = false;
   #closed: Promise<void> | null = null;
@@ -199,7 +201,17 @@ export class FileAuditLog implements AuditLog {
       }
       const after = this.#afterWrite;
       this.#afterWrite = null;
-      if (after !== null) await this.#runAfterWrite(after);
+      if (after !== null) {
+        await this.#runAfterWrite(after);
+        continue;
+      }
+      // Under load the queue refills during every write: going round at once would write a handful of
+      // records per write(2), whatever batch_delay says. Unless a flush or close is waiting or a full batch
+      // is queued, the rest waits for the scheduler, which holds it for batch_delay to share the next write.
+      if (!this.#closing && this.#flushing === 0 && this.#queue.length < BATCH_NOW) {
+        if (this.#queue.length > 0) this.#scheduler.request(this.#queue.length);
+        return;
+      }
     }
   }
 
@@ -330,7 +342,14 @@ export class FileAuditLog implements AuditLog {
 
   async flush(): Promise<void> {
     if (this.#closed !== null) return;
-    await this.#drain();
+    // While a flush waits, the drain loop writes until the queue is empty instead of batching.
+    this.#flushing += 1;
+    try {
+      do await this.#drain();
+      while (this.#queue.length > 0 && this.#writeError === null && this.#closed === null);
+    } finally {
+      this.#flushing -= 1;
+    }
     if (this.#writeError !== null) {
       throw new AuditError(
         'ERR_AUDIT_WRITE',

@@ -368,6 +368,33 @@ describe('openAuditLog: batching', () => {
     assert.equal((await verify(fx.dir)).decisions, 10);
   });
 
+  test('under a steady stream, records arriving during a write wait for the next batch', async (t) => {
+    const fx = await logFixture(t);
+    const log = await fx.open({ batch_delay: '40ms' });
+    const batches: number[] = [];
+    const onBatch = (m: unknown) => batches.push((m as { records: number }).records);
+    subscribe('palisade:audit:batch', onBatch);
+    t.after(() => unsubscribe('palisade:audit:batch', onBatch));
+    // Records every turn of the event loop for 200 ms: many arrive while a write is in progress.
+    let sent = 0;
+    const until = Date.now() + 200;
+    while (Date.now() < until) {
+      log.record(authzEvent());
+      log.record(authzEvent());
+      sent += 2;
+      await new Promise((r) => setImmediate(r));
+    }
+    await log.flush();
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      sent,
+    );
+    // One batch per delay (and one per 1,024 records), not one per write completion.
+    const allowed = Math.ceil(200 / 40) + Math.ceil(sent / 1024) + 3;
+    assert.ok(batches.length <= allowed, `${batches.length} writes for ${sent} records (at most ${allowed})`);
+    await log.close();
+  });
+
   test('batch_delay 0 writes on the next turn; a full batch does not wait out the delay', async (t) => {
     const fx = await logFixture(t);
     const eager = await fx.open({ batch_delay: 0 });
