@@ -14,6 +14,15 @@ import {
   writeFileLines,
 } from '../log-fixture.js';
 
+/** The record count of every batch the log writes from now on (its diagnostics channel). */
+function watchBatches(t: { after: (fn: () => void) => void }): number[] {
+  const batches: number[] = [];
+  const onBatch = (m: unknown) => batches.push((m as { records: number }).records);
+  subscribe('palisade:audit:batch', onBatch);
+  t.after(() => unsubscribe('palisade:audit:batch', onBatch));
+  return batches;
+}
+
 async function verify(dir: string) {
   return verifyLog(dir, await readVerificationKeys(join(dir, 'audit-keys.jwks.json')));
 }
@@ -354,10 +363,7 @@ describe('openAuditLog: batching', () => {
   test('records arriving within batch_delay share one write; none waits longer than the delay', async (t) => {
     const fx = await logFixture(t);
     const log = await fx.open({ batch_delay: '40ms' });
-    const batches: number[] = [];
-    const onBatch = (m: unknown) => batches.push((m as { records: number }).records);
-    subscribe('palisade:audit:batch', onBatch);
-    t.after(() => unsubscribe('palisade:audit:batch', onBatch));
+    const batches = watchBatches(t);
     for (let i = 0; i < 10; i++) log.record(authzEvent());
     await new Promise((r) => setTimeout(r, 15));
     assert.deepEqual(batches, [], 'nothing written before the delay');
@@ -371,10 +377,7 @@ describe('openAuditLog: batching', () => {
   test('under a steady stream, records arriving during a write wait for the next batch', async (t) => {
     const fx = await logFixture(t);
     const log = await fx.open({ batch_delay: '40ms' });
-    const batches: number[] = [];
-    const onBatch = (m: unknown) => batches.push((m as { records: number }).records);
-    subscribe('palisade:audit:batch', onBatch);
-    t.after(() => unsubscribe('palisade:audit:batch', onBatch));
+    const batches = watchBatches(t);
     // Records every turn of the event loop for 200 ms: many arrive while a write is in progress.
     let sent = 0;
     const until = Date.now() + 200;
