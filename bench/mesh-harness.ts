@@ -75,9 +75,16 @@ export function wrk(port: number, seconds: number, connections: number): Figures
 
 /**
  * Open-loop load at `rate` req/s over keep-alive connections for `seconds`, latency from send to end. The
- * connections are opened (and used) before the measured window.
+ * connections are opened, and the path run at the same rate for `warmSeconds`, before the measured window:
+ * the figure is the steady state (a cold start — JIT tiers, the first handshakes — shows for about a second
+ * in the sidecars' tail otherwise).
  */
-export async function fixedRate(port: number, rate: number, seconds: number): Promise<Figures> {
+export async function fixedRate(
+  port: number,
+  rate: number,
+  seconds: number,
+  warmSeconds = 2,
+): Promise<Figures> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const one = () =>
     new Promise<number>((resolve) => {
@@ -89,29 +96,33 @@ export async function fixedRate(port: number, rate: number, seconds: number): Pr
       req.on('error', () => resolve(Number.NaN));
       req.end();
     });
-  // Warm: open the pool's connections with concurrent requests, then drop the timings.
+  const drive = (duration: number, lat: number[] | undefined) =>
+    new Promise<void>((resolve) => {
+      const total = Math.round(rate * duration);
+      const start = process.hrtime.bigint();
+      let sent = 0;
+      let done = 0;
+      const tick = () => {
+        const due = Math.floor((Number(process.hrtime.bigint() - start) / 1e9) * rate);
+        while (sent < Math.min(due, total)) {
+          sent++;
+          void one().then((ms) => {
+            if (lat !== undefined && Number.isFinite(ms)) lat.push(ms);
+            if (++done === total) resolve();
+          });
+        }
+        // A timer, not setImmediate: a spinning driver would take a whole core of this 2-core machine from
+        // the processes under test. Sends are at most a millisecond late; latency runs from the actual send.
+        if (sent < total) setTimeout(tick, 1);
+      };
+      if (total === 0) resolve();
+      else tick();
+    });
+  // Open the pool's connections with concurrent requests, then run at the rate without recording.
   for (let i = 0; i < 3; i++) await Promise.all(Array.from({ length: 64 }, one));
+  await drive(warmSeconds, undefined);
   const lat: number[] = [];
-  const total = rate * seconds;
-  const start = process.hrtime.bigint();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    let done = 0;
-    const tick = () => {
-      const due = Math.floor((Number(process.hrtime.bigint() - start) / 1e9) * rate);
-      while (sent < Math.min(due, total)) {
-        sent++;
-        void one().then((ms) => {
-          if (Number.isFinite(ms)) lat.push(ms);
-          if (++done === total) resolve();
-        });
-      }
-      // A timer, not setImmediate: a spinning driver would take a whole core of this 2-core machine from
-      // the processes under test. Sends are at most a millisecond late; latency runs from the actual send.
-      if (sent < total) setTimeout(tick, 1);
-    };
-    tick();
-  });
+  await drive(seconds, lat);
   agent.destroy();
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? Number.NaN;
