@@ -265,7 +265,13 @@ export class FileAuditLog implements AuditLog {
     const every = this.#config.checkpoint.every_records;
     const room = rotation.max_bytes - segment.size;
     let taken = 0;
-    while (taken < queue.length && taken < BATCH && this.#writer.batchChars < room) {
+    // A segment holding no record yet takes at least one, even when its header and a long retention record
+    // already fill it: otherwise it would neither take records nor rotate, and the queue would never drain.
+    while (
+      taken < queue.length &&
+      taken < BATCH &&
+      (this.#writer.batchChars < room || (taken === 0 && !this.#segmentHasRecords))
+    ) {
       const item = queue[taken] as Queued;
       taken += 1;
       this.#writer.decision(item.e, item.at);
@@ -345,8 +351,18 @@ export class FileAuditLog implements AuditLog {
     // While a flush waits, the drain loop writes until the queue is empty instead of batching.
     this.#flushing += 1;
     try {
-      do await this.#drain();
-      while (this.#queue.length > 0 && this.#writeError === null && this.#closed === null);
+      for (;;) {
+        const before = this.#queue.length + this.#counters.written;
+        await this.#drain();
+        if (this.#queue.length === 0 || this.#writeError !== null || this.#closed !== null) break;
+        if (this.#queue.length + this.#counters.written === before) {
+          // A drain that neither wrote nor took anything would repeat forever without yielding.
+          throw new AuditError(
+            'ERR_AUDIT_WRITE',
+            `${this.#dir}: audit log flush made no progress with ${this.#queue.length} records queued`,
+          );
+        }
+      }
     } finally {
       this.#flushing -= 1;
     }
@@ -388,6 +404,7 @@ export class FileAuditLog implements AuditLog {
         await this.#drain();
       }
       failure = this.#writeError;
+      if (failure === null && this.#queue.length > 0) failure = 'records were left in the queue';
     } finally {
       await this.#segment?.close().catch((err: unknown) => {
         failure ??= (err as Error).message;

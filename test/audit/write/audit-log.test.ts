@@ -360,6 +360,35 @@ describe('openAuditLog: pressure and failures', () => {
 });
 
 describe('openAuditLog: batching', () => {
+  // The timeout turns the old failure (flush spinning forever) into a failed test rather than a hung suite.
+  test('a fresh segment that a long retention record alone fills still takes records (flush and close finish)', {
+    timeout: 30_000,
+  }, async (t) => {
+    const fx = await logFixture(t);
+    const small = {
+      rotation: { max_bytes: 4096, compress: false },
+      checkpoint: { every_records: 1_000_000 },
+    };
+    const first = await fx.open(small);
+    for (let i = 0; i < 300; i++) {
+      first.record(authzEvent());
+      await new Promise((r) => setImmediate(r));
+    }
+    await first.close();
+    // Reopened with a short retention: the record listing ~50 removed files lands in a new segment by itself
+    // and is larger than max_bytes.
+    const second = await fx.open({ ...small, retention: { max_files: 2 } });
+    for (let i = 0; i < 40; i++) {
+      second.record(authzEvent());
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await second.flush();
+    assert.equal(second.status().buffered, 0);
+    assert.equal(second.counters.written, 40);
+    await second.close();
+    assert.equal((await verify(fx.dir)).ok, true);
+  });
+
   test('records arriving within batch_delay share one write; none waits longer than the delay', async (t) => {
     const fx = await logFixture(t);
     const log = await fx.open({ batch_delay: '40ms' });
