@@ -178,6 +178,19 @@ class Parser {
         } else {
           const rule = this.parseRule();
           rules.push(rule);
+          // OPA's chained bodies: `p { a } { b }` defines p once per body (either may make it true).
+          while (this.isOp('{') && !rule.isDefault) {
+            if (rule.elseRule) this.fail('expected else keyword');
+            const brace = this.tok;
+            const body = this.parseBraceBody();
+            rules.push({
+              head: { ...rule.head, loc: brace.loc },
+              body,
+              isDefault: false,
+              hasBody: true,
+              loc: brace.loc,
+            });
+          }
         }
         if (!this.eof() && !this.tok.nl && !this.isOp(';'))
           this.fail(`unexpected ${this.describe(this.tok)}: expected a new line after the statement`);

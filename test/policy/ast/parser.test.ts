@@ -56,6 +56,23 @@ describe('parseModule', () => {
       },
     },
     {
+      note: "chained bodies: one rule per body, on one line or across lines, as OPA's parser reads them",
+      v0: true,
+      src: 'package a\n\np { input.a } { input.b }\n\nq {\n\tinput.a\n} {\n\tinput.b\n}\n',
+      check: (m) => {
+        assert.equal(m.rules.length, 4);
+        assert.deepEqual(
+          m.rules.map((r) => [r.head.ref.terms.length, r.hasBody, r.loc.row]),
+          [
+            [1, true, 3],
+            [1, true, 3],
+            [1, true, 5],
+            [1, true, 7],
+          ],
+        );
+      },
+    },
+    {
       note: 'keywords as ref heads, set(), template string, every',
       src: 'package a\n\nif.x := 1\np := $"v={input.v}" if { s := set(); every y in [1] { y > 0 } }\n',
       check: (m) => {
