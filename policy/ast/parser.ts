@@ -62,6 +62,9 @@ const BASE_KEYWORDS = new Set([
   'with',
 ]);
 
+/** Rego v1's keywords (OPA's KeywordsV1): the base ones and the former future keywords. */
+export const REGO_V1_KEYWORDS: ReadonlySet<string> = new Set([...BASE_KEYWORDS, ...FUTURE_KEYWORDS]);
+
 /** Thrown inside the parser to unwind to the statement-level recovery point. */
 class Abort extends Error {}
 

@@ -7,31 +7,13 @@
  * kept. Formatting is a fixed point and round-trips: parse(format(m)) equals parse(m).
  */
 import type { Body, Expr, Location, Module, RefTerm, Rule, ScannedComment, Term } from '../ast/index.js';
-import { scan } from '../ast/index.js';
+import { opName, REGO_V1_KEYWORDS, scan } from '../ast/index.js';
 import { CommentQueue, withComment } from './comments.js';
 import { compareImports, importGroups } from './imports.js';
-import { INFIX, opName } from './infix.js';
+import { INFIX } from './infix.js';
 import { SourceRows } from './source-rows.js';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Rego v1's keywords (OPA's KeywordsV1).
-const KEYWORDS = new Set([
-  'as',
-  'contains',
-  'default',
-  'else',
-  'every',
-  'false',
-  'if',
-  'import',
-  'in',
-  'not',
-  'null',
-  'package',
-  'some',
-  'true',
-  'with',
-]);
 
 /** One element of a collection, call or head argument list: its source row and how to print it. */
 interface Item {
@@ -245,7 +227,7 @@ class Printer {
       if (
         p.type === 'string' &&
         IDENT.test(p.value) &&
-        !(KEYWORDS.has(p.value) && this.#rows.isString(p.loc))
+        !(REGO_V1_KEYWORDS.has(p.value) && this.#rows.isString(p.loc))
       )
         s += `.${p.value}`;
       else s += `[${this.term(p, 1, ind)}]`;

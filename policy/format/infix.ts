@@ -1,7 +1,6 @@
 /**
  * @module The infix operators the formatter prints as such, with their binding power. Formatter layer.
  */
-import type { RefTerm } from '../ast/index.js';
 
 /** Infix builtins: their symbol and binding power (higher binds tighter). */
 export const INFIX: Readonly<Record<string, { sym: string; prec: number }>> = {
@@ -21,7 +20,3 @@ export const INFIX: Readonly<Record<string, { sym: string; prec: number }>> = {
   div: { sym: '/', prec: 6 },
   rem: { sym: '%', prec: 6 },
 };
-
-export function opName(op: RefTerm): string {
-  return op.terms.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : '?')).join('.');
-}

@@ -2,8 +2,8 @@
  * @module Planner methods for calls: user functions (g<gen>.data.…), builtins (static.builtin_funcs), and mocked functions. Planner layer.
  */
 import type { RefTerm, Term } from '../ast/index.js';
+import { opName } from '../ast/index.js';
 import { builtinInfo } from '../compile/builtin-info.js';
-import { opName } from '../compile/stages/safety.js';
 import { findNode } from '../compile/types.js';
 import { DATA_LOCAL, INPUT_LOCAL } from '../ir/ir.js';
 import { localOp } from './emitter.js';

@@ -2,8 +2,8 @@
  * @module Planner methods for bodies and expressions: literals, negation (flag pattern), `some … in`, `every`, calls used as expressions. Planner layer.
  */
 import type { Body, Expr, RefTerm, Term } from '../ast/index.js';
+import { opName } from '../ast/index.js';
 import { builtinInfo } from '../compile/builtin-info.js';
-import { opName } from '../compile/stages/safety.js';
 import { isRootVar, termVars } from '../compile/term-walk.js';
 import { findNode } from '../compile/types.js';
 import { localOp } from './emitter.js';

@@ -2,7 +2,7 @@
  * @module Planner methods for `with`: WithStmt on input/data with undo before the continuation, and generations of functions for mocked rules, functions and builtins. Planner layer.
  */
 import type { Expr, RefTerm, Term } from '../ast/index.js';
-import { opName } from '../compile/stages/safety.js';
+import { opName } from '../ast/index.js';
 import { termVars } from '../compile/term-walk.js';
 import type { RuleNode } from '../compile/types.js';
 import { findNode } from '../compile/types.js';

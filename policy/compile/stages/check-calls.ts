@@ -3,11 +3,11 @@
  * arguments of fitting types (OPA's CheckUndefinedFuncs and its type checker, rego_type_error).
  */
 import type { Body, RefTerm, RegoError, Rule, Term } from '../../ast/index.js';
+import { opName } from '../../ast/index.js';
 import { builtinInfo } from '../builtin-info.js';
 import { walkBody, walkTerm } from '../term-walk.js';
 import { findNode, type RuleNode } from '../types.js';
 import { argumentTypeError, arityError, matchError } from './check-types.js';
-import { opName } from './safety.js';
 import { assignedTypes, type TypeEnv } from './static-types.js';
 
 /** Declared input arity of `op` (user function or builtin); undefined when `op` names nothing callable. */

@@ -5,12 +5,12 @@
  * expression: re_match`. Plain Rego v0 keeps them as ordinary builtins.
  */
 import type { Body, Location, RegoError, Rule, Term } from '../../ast/index.js';
+import { opName } from '../../ast/index.js';
 import { builtinInfo } from '../builtin-info.js';
 import type { CompileState } from '../compile-state.js';
 import { regoV1Compatible } from '../rego-v1-compatible.js';
 import { walkBody, walkTerm } from '../term-walk.js';
 import { allRules } from '../types.js';
-import { opName } from './safety.js';
 
 /**
  * OPA places the error at the expression when the call is the whole expression (so a negated call is

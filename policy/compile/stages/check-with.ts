@@ -3,10 +3,10 @@
  * rewriteWithModifiers validates them — with OPA's codes and messages. Compile layer.
  */
 import type { Body, Expr, RegoError, Rule, Term, WithModifier } from '../../ast/index.js';
+import { opName } from '../../ast/index.js';
 import { builtinInfo } from '../builtin-info.js';
 import { walkExpr, walkTerm } from '../term-walk.js';
 import type { RuleNode } from '../types.js';
-import { opName } from './safety.js';
 
 /** Builtins OPA refuses to let `with` replace: the unifier and the rule-metadata calls the compiler rewrites. */
 const IRREPLACEABLE = new Set(['eq', 'assign', 'rego.metadata.chain', 'rego.metadata.rule']);

@@ -3,7 +3,7 @@
  * expression runs only once every variable it reads is bound by an earlier one; expressions are
  * reordered to make that so, and variables that can never be bound are rego_unsafe_var_errors.
  */
-import type { Body, Expr, RefTerm, RegoError, Term } from '../../ast/index.js';
+import { type Body, type Expr, opName, type RefTerm, type RegoError, type Term } from '../../ast/index.js';
 import { exprVars, isRootVar, termVars, walkTerm } from '../term-walk.js';
 
 export interface SafetyContext {
@@ -154,10 +154,6 @@ function outputs(e: Expr, safe: ReadonlySet<string>, ctx: SafetyContext): Set<st
       return out;
     }
   }
-}
-
-export function opName(op: RefTerm): string {
-  return op.terms.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : '?')).join('.');
 }
 
 /**

@@ -7,9 +7,9 @@
  * results, variables assigned exactly one of those) take part.
  */
 import type { Body, Term } from '../../ast/index.js';
+import { opName } from '../../ast/index.js';
 import { builtinInfo } from '../builtin-info.js';
 import { walkBody, walkTerm } from '../term-walk.js';
-import { opName } from './safety.js';
 
 /** One OPA type in its declaration JSON form; `name` is an argument's name (not part of the type). */
 export type StaticType = Readonly<Record<string, unknown>> & { readonly type: string };
