@@ -1,5 +1,0 @@
-package s
-
-import rego.v1
-
-f(input) := 1 if { true }
