@@ -12,7 +12,7 @@ export interface SourceFile {
 export interface CompileOptions {
   /** Parse modules as Rego v0 (OPA 0.x syntax). */
   v0Compatible?: boolean;
-  /** OPA's strict mode: unused imports and unused `:=` assignments are errors. */
+  /** OPA's strict mode: unused imports, unused `:=` assignments and unused function arguments are errors. */
   strict?: boolean;
   /** Stop after the named stage (for tests and `policy check --stage`). */
   stopAfter?: string;
