@@ -9,7 +9,9 @@ export type RegoErrorCode =
   | 'rego_compile_error'
   | 'rego_type_error'
   | 'rego_unsafe_var_error'
-  | 'rego_recursion_error';
+  | 'rego_recursion_error'
+  // The formatter's own: a conversion whose output would not parse back (OPA's FormatErr).
+  | 'rego_format_error';
 
 /** One diagnostic. `location` is absent only for errors that concern no single position. */
 export interface RegoError {

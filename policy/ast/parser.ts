@@ -271,8 +271,11 @@ class Parser {
           t,
         );
       if (names.length === 1) for (const k of FUTURE_KEYWORDS) this.enableKeyword(k);
-      else if ((FUTURE_KEYWORDS as readonly string[]).includes(names[1]!)) this.enableKeyword(names[1]!);
-      else this.fail(`unexpected keyword import: future.keywords.${names[1]} is not a keyword`, t);
+      else if ((FUTURE_KEYWORDS as readonly string[]).includes(names[1]!)) {
+        this.enableKeyword(names[1]!);
+        // As OPA's parser: `every x in xs` needs `in`, so importing `every` imports `in` too.
+        if (names[1] === 'every') this.enableKeyword('in');
+      } else this.fail(`unexpected keyword import: future.keywords.${names[1]} is not a keyword`, t);
     } else if (head === 'rego') {
       if (names.length !== 1 || names[0] !== 'v1')
         this.fail(`invalid import rego.${names.join('.')}: only rego.v1 exists`, t);

@@ -67,7 +67,10 @@ export function registerCheckCommand(policy: Command): void {
     .description('parse and compile Rego files; print every error with its position')
     .argument('<path...>', '.rego files or directories (searched recursively)')
     .option('--v0-compatible', 'parse Rego v0 (OPA 0.x syntax)')
-    .option('-S, --strict', 'also report unused imports and unused := assignments (OPA strict mode)')
+    .option(
+      '-S, --strict',
+      'also report unused imports, := assignments and function arguments (OPA strict mode)',
+    )
     .option(
       '-m, --max-errors <n>',
       'stop listing after this many errors (0 = all)',

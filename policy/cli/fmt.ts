@@ -16,6 +16,7 @@ interface FmtOptions {
   write?: boolean;
   check?: boolean;
   v0Compatible?: boolean;
+  v0V1?: boolean;
 }
 
 export function registerFmtCommand(policy: Command): void {
@@ -27,6 +28,10 @@ export function registerFmtCommand(policy: Command): void {
     .option('-w, --write', 'rewrite files in place')
     .option('--check', 'exit 1 if any file is not formatted (for CI); prints their names')
     .option('--v0-compatible', 'parse and print Rego v0 (OPA 0.x syntax)')
+    .option(
+      '--v0-v1',
+      'parse Rego v0 and print Rego v1 with import rego.v1 (read by OPA 0.x and 1.x); what v1 forbids, such as deprecated builtins, is an error',
+    )
     .addHelpText(
       'after',
       `
@@ -34,7 +39,8 @@ Examples:
   $ palisade policy fmt authz.rego            # print the formatted file
   $ palisade policy fmt --write policies/     # format in place
   $ palisade policy fmt --check policies/     # CI: fail when a file needs formatting
-  $ palisade policy fmt --diff authz.rego`,
+  $ palisade policy fmt --diff authz.rego
+  $ palisade policy fmt --v0-v1 --write legacy/  # rewrite Rego v0 policies as Rego v1`,
     )
     .action(
       runAction<FmtOptions, [string[]]>(async (ctx, opts, paths) => {
@@ -45,7 +51,10 @@ Examples:
         const report: { file: string; changed: boolean; errors?: unknown[] }[] = [];
         let failed = false;
         for (const f of files) {
-          const r = formatSource(f.path, f.text, { v0Compatible: opts.v0Compatible ?? false });
+          const r = formatSource(f.path, f.text, {
+            v0Compatible: opts.v0Compatible ?? false,
+            v0ToV1: opts.v0V1 ?? false,
+          });
           if (!r.ok) {
             failed = true;
             human.push(...r.errors.map(formatRegoError));

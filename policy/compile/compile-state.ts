@@ -3,6 +3,7 @@
  * tree and collected diagnostics. Compile layer.
  */
 import type { Module, RegoError } from '../ast/index.js';
+import type { StaticType } from './stages/static-types.js';
 import type { CompileOptions, RuleNode, SourceFile } from './types.js';
 
 export interface CompileState {
@@ -15,6 +16,8 @@ export interface CompileState {
   readonly counter: { n: number };
   /** Fresh local names → the author's names (OPA's RewrittenVars), for messages. */
   readonly rewritten: Map<string, string>;
+  /** Statically known rule types (check_calls computes them; ad-hoc queries reuse them). */
+  ruleTypes?: ReadonlyMap<string, StaticType>;
 }
 
 /** One compiler pass, as OPA's compile.go stage table lists them. */

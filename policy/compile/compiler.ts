@@ -4,6 +4,7 @@
  */
 import { type RegoError, sortErrors } from '../ast/index.js';
 import type { CompileState } from './compile-state.js';
+import { ruleTypes } from './stages/rule-types.js';
 import { STAGES } from './stages.js';
 import type { CompiledPolicy, CompileOptions, SourceFile } from './types.js';
 
@@ -35,6 +36,14 @@ export function compileModules(
   }
   return {
     ok: true,
-    compiled: { modules: state.modules, files: files.map((f) => f.path), root: state.root!, options: opts },
+    compiled: {
+      modules: state.modules,
+      files: files.map((f) => f.path),
+      root: state.root!,
+      options: opts,
+      // check_calls typed the rules before check_safety rebuilt the tree; reordering bodies changes no
+      // value's type. A compile stopped before check_calls types them here.
+      ruleTypes: state.ruleTypes ?? (state.root ? ruleTypes(state.root) : new Map()),
+    },
   };
 }

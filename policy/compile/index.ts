@@ -13,6 +13,7 @@ export { formatRegoError, sortErrors } from '../ast/index.js';
 export { compileModules } from './compiler.js';
 export { compileQuery } from './query.js';
 export { regoParseModule } from './rego-parse-module.js';
+export { regoV1Violations } from './rego-v1-violations.js';
 export { STAGES } from './stages.js';
 export type {
   CompiledPolicy,

@@ -7,7 +7,6 @@ import { checkCallsInBody } from './stages/check-calls.js';
 import { deprecatedCallErrors } from './stages/check-deprecated.js';
 import { checkWithTargets } from './stages/check-with.js';
 import { VarRewriter } from './stages/resolve-refs.js';
-import { ruleTypes } from './stages/rule-types.js';
 import { reorderBody } from './stages/safety.js';
 import { safetyContext } from './stages/safety-stage.js';
 import { exprVars, isGeneratedVar, isRootVar } from './term-walk.js';
@@ -28,7 +27,7 @@ export function compileQuery(
   rw.push();
   const rewritten = rw.body(body);
   errors.push(...rw.errors);
-  checkCallsInBody(compiled.root, rewritten, errors, ruleTypes(compiled.root));
+  checkCallsInBody(compiled.root, rewritten, errors, compiled.ruleTypes);
   checkWithTargets(compiled.root, rewritten, errors);
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
   const r = reorderBody(rewritten, new Set(), safetyContext(compiled.root, errors, rw.renamed));

@@ -33,6 +33,7 @@ export const STAGES: readonly Stage[] = [
     metricName: 'compile_stage_check_calls',
     run: (state) => {
       const types = ruleTypes(state.root!);
+      state.ruleTypes = types;
       for (const r of allRules(state.root!)) {
         checkCallsInRule(state.root!, r.rule, state.errors, types);
         checkWithInRule(state.root!, r.rule, state.errors);

@@ -3,6 +3,7 @@
  * CompiledPolicy the planner consumes. Compile layer; plain data.
  */
 import type { Body, Module, Rule, Term } from '../ast/index.js';
+import type { StaticType } from './stages/static-types.js';
 
 export interface SourceFile {
   path: string;
@@ -12,7 +13,7 @@ export interface SourceFile {
 export interface CompileOptions {
   /** Parse modules as Rego v0 (OPA 0.x syntax). */
   v0Compatible?: boolean;
-  /** OPA's strict mode: unused imports and unused `:=` assignments are errors. */
+  /** OPA's strict mode: unused imports, unused `:=` assignments and unused function arguments are errors. */
   strict?: boolean;
   /** Stop after the named stage (for tests and `policy check --stage`). */
   stopAfter?: string;
@@ -46,6 +47,11 @@ export interface CompiledPolicy {
   readonly files: readonly string[];
   readonly root: RuleNode;
   readonly options: CompileOptions;
+  /**
+   * Types of the rules whose value is known statically, by dotted path (`data.a.limit`), as the type
+   * checker found them; ad-hoc queries are checked against them without typing the policy again.
+   */
+  readonly ruleTypes: ReadonlyMap<string, StaticType>;
 }
 
 /** A compiled ad-hoc query: its body in evaluation order and the variables the result binds. */

@@ -96,15 +96,7 @@ class Printer {
       case 'setcomp':
         return this.comprehension('{', '}', t.term, (i) => this.term(t.term, 1, i), t.body, t.loc, ind);
       case 'objectcomp':
-        return this.comprehension(
-          '{',
-          '}',
-          t.key,
-          (i) => `${this.term(t.key, 1, i)}: ${this.term(t.value, 1, i)}`,
-          t.body,
-          t.loc,
-          ind,
-        );
+        return this.objectComprehension(t, ind);
       case 'template':
         return `$"${t.parts.map((p) => (typeof p === 'string' ? JSON.stringify(p).slice(1, -1).replace(/\{/g, '\\{') : `{${this.templatePart(p, ind)}}`)).join('')}"`;
       case 'call':
@@ -139,13 +131,18 @@ class Printer {
     if (!multiline) return `${open}${items.map((x) => x.text(ind)).join(', ')}${close}`;
     const inner = `${ind}\t`;
     const lines: string[] = [];
-    for (const g of groups) {
+    const closer = first && this.#rows.closeLoc(first.loc);
+    for (const [i, g] of groups.entries()) {
       lines.push(...this.innerComments(g[0]!.row, inner));
       const text = `${g.map((x) => x.text(inner)).join(', ')},`;
-      lines.push(inner + withComment(text, this.trailing(g[0]!.row)));
+      // A group ending on a later row (a nested collection's `],`) keeps that row's comment on its last
+      // line, as opa fmt does: `], # note`.
+      const next = groups[i + 1]?.[0]?.loc ?? closer;
+      const endRow = next ? this.#rows.endBefore(next) : g[0]!.row;
+      const end = endRow > g[0]!.row ? this.trailing(endRow) : '';
+      lines.push(inner + withComment(text, this.trailing(g[0]!.row)) + end);
     }
-    const closeRow = first && this.#rows.closeRow(first.loc);
-    if (closeRow !== undefined) lines.push(...this.innerComments(closeRow, inner));
+    if (closer !== undefined) lines.push(...this.innerComments(closer.row, inner));
     return `${open}\n${lines.join('\n')}\n${ind}${close}`;
   }
 
@@ -161,6 +158,16 @@ class Printer {
   ): string {
     const lead = head.loc.row > loc.row ? `\n${ind}` : '';
     return `${open}${lead}${headText(ind)} |${this.closureBody(body, head.loc.row, ind, false)}${close}`;
+  }
+
+  /**
+   * opa fmt writes an object comprehension's `key: value` right after the `{`, wherever the author put
+   * it, and breaks the body onto its own lines when it starts below the `{`:
+   * `{\n\tk: v | k := ks[_]\n}` becomes `{k: v |\n\tk := ks[_]\n}`.
+   */
+  objectComprehension(t: Extract<Term, { type: 'objectcomp' }>, ind: string): string {
+    const head = `${this.term(t.key, 1, ind)}: ${this.term(t.value, 1, ind)}`;
+    return `{${head} |${this.closureBody(t.body, t.loc.row, ind, false)}}`;
   }
 
   /**
@@ -247,7 +254,7 @@ class Printer {
     const k = e.kind;
     switch (k.type) {
       case 'some':
-        s += `some ${k.vars.map((v) => this.term(v, 0, ind)).join(', ')}`;
+        s += `some ${this.someVars(k.vars, e.loc.row, ind)}`;
         break;
       case 'somein':
         s += `some ${k.key ? `${this.term(k.key, 2, ind)}, ` : ''}${this.term(k.value, 2, ind)} in ${this.term(k.collection, 2, ind)}`;
@@ -267,6 +274,23 @@ class Printer {
         lastRow = w.loc.row;
       } else s += ' ';
       s += `with ${this.term(w.target, 1, ind)} as ${this.term(w.value, 1, ind)}`;
+    }
+    return s;
+  }
+
+  /**
+   * `some a, b` keeps the author's line breaks, as opa fmt does: a variable written below the previous
+   * one starts a continuation line, indented one level deeper than the expression.
+   */
+  someVars(vars: readonly Term[], row: number, ind: string): string {
+    let s = '';
+    let lastRow = row;
+    for (const [i, v] of vars.entries()) {
+      if (v.loc.row > lastRow) {
+        s += `\n${ind}\t`;
+        lastRow = v.loc.row;
+      } else if (i > 0) s += ' ';
+      s += this.term(v, 0, ind) + (i < vars.length - 1 ? ',' : '');
     }
     return s;
   }

@@ -58,6 +58,31 @@ function mapTerm(t: Term, fn: (t: Term) => Term | undefined): Term {
   }
 }
 
+/** mapTerm(t, rewrite) would replace something: a `rego.metadata` call where mapTerm looks. */
+function hasMetadataCall(t: Term): boolean {
+  if (isCall(t, 'rego.metadata.rule') || isCall(t, 'rego.metadata.chain')) return true;
+  switch (t.type) {
+    case 'ref':
+      return t.terms.some(hasMetadataCall);
+    case 'call':
+      return t.args.some(hasMetadataCall);
+    case 'array':
+    case 'set':
+      return t.items.some(hasMetadataCall);
+    case 'object':
+      return t.entries.some(([a, b]) => hasMetadataCall(a) || hasMetadataCall(b));
+    default:
+      return false;
+  }
+}
+
+function callsMetadata(r: Rule): boolean {
+  return (
+    r.body.some((e) => e.kind.type === 'term' && hasMetadataCall(e.kind.term)) ||
+    (r.head.value !== undefined && hasMetadataCall(r.head.value))
+  );
+}
+
 function isCall(t: Term, name: string): boolean {
   return (
     t.type === 'call' &&
@@ -81,6 +106,9 @@ export function metadataStage(state: CompileState): void {
   state.modules = state.modules.map((m): Module => {
     const pkg = packagePath(m);
     const rules = m.rules.map((r): Rule => {
+      // As OPA, only rules that call rego.metadata.* are rewritten: copying every other rule's terms
+      // cost each compile a walk and a copy of the whole policy.
+      if (!callsMetadata(r)) return r;
       const path = [...pkg, ...headPath(r).ground];
       const own = r.annotations ? normalise(r.annotations, 'rule') : undefined;
       const ruleValue: Json = own ?? {};

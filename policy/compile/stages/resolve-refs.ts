@@ -17,7 +17,7 @@ import type {
   VarTerm,
   WithModifier,
 } from '../../ast/index.js';
-import { termVars } from '../term-walk.js';
+import { termVars, walkTerm } from '../term-walk.js';
 
 /** Names visible in a module without qualification. */
 export interface Globals {
@@ -42,6 +42,8 @@ export class VarRewriter {
   readonly reads = new Map<string, number>();
   /** Every declaration given a fresh name: fresh name → the author's name (for error messages). */
   readonly renamed = new Map<string, string>();
+  /** Function arguments that nothing in their rule reads, in source order (strict mode reports them). */
+  readonly unusedArgs: VarTerm[] = [];
   readonly #globals: Globals;
   readonly #frames: Frame[] = [];
   #counter: { n: number };
@@ -270,21 +272,56 @@ export class VarRewriter {
   }
 
   /** Rewrite one rule (and its else chain) in a fresh scope. */
-  rule(rule: Rule, args?: readonly Term[]): Rule {
+  rule(rule: Rule): Rule {
+    const args = rule.head.args;
+    const readArgs = new Set<string>();
+    const out = this.#chainLink(rule, args, readArgs);
+    if (args) this.#recordUnusedArgs(args, readArgs);
+    return out;
+  }
+
+  /**
+   * One body of a rule's else chain. Every link sees the head's arguments, and an argument counts as
+   * used when any link reads it (OPA checks the chain as a whole): `readArgs` collects those reads.
+   */
+  #chainLink(rule: Rule, args: readonly Term[] | undefined, readArgs: Set<string>): Rule {
     this.push();
-    const headArgs = args ?? rule.head.args;
     let newArgs: Term[] | undefined;
-    if (headArgs) {
-      newArgs = headArgs.map((a) => {
+    let readsBefore: Map<string, number> | undefined;
+    if (args) {
+      newArgs = args.map((a) => {
         for (const v of termVars(a)) if (!v.startsWith('$')) this.frame.names.set(v, v);
         return this.term(a);
       });
+      // Arguments keep their names, so reads of the name after this point are reads in the body or head.
+      readsBefore = new Map([...this.frame.names.keys()].map((n) => [n, this.reads.get(n) ?? 0]));
     }
     const body = this.body(rule.body);
     const head = this.head(rule.head, newArgs);
+    for (const [name, n] of readsBefore ?? []) if ((this.reads.get(name) ?? 0) > n) readArgs.add(name);
+    // OPA counts any variable of that name in the head value as a read, a comprehension's own included.
+    if (args && rule.head.value) for (const v of termVars(rule.head.value, true)) readArgs.add(v);
     this.pop();
-    const elseRule = rule.elseRule ? this.rule(rule.elseRule, headArgs) : undefined;
+    const elseRule = rule.elseRule ? this.#chainLink(rule.elseRule, args, readArgs) : undefined;
     return { ...rule, head, body, ...(elseRule ? { elseRule } : {}) };
+  }
+
+  /**
+   * OPA's strict-mode "unused argument": an argument variable that no body or head value of the chain
+   * reads. A variable written twice among the arguments (`f(x, x)`) constrains them to be equal, so it
+   * counts as used; wildcards are exempt (they are `$_N` by now).
+   */
+  #recordUnusedArgs(args: readonly Term[], readArgs: ReadonlySet<string>): void {
+    const first = new Map<string, VarTerm>();
+    const repeated = new Set<string>();
+    for (const a of args) {
+      walkTerm(a, (t) => {
+        if (t.type !== 'var' || t.name.startsWith('$')) return;
+        if (first.has(t.name)) repeated.add(t.name);
+        else first.set(t.name, t);
+      });
+    }
+    for (const [name, v] of first) if (!readArgs.has(name) && !repeated.has(name)) this.unusedArgs.push(v);
   }
 
   head(h: RuleHead, args: Term[] | undefined): RuleHead {

@@ -35,7 +35,7 @@ function rootShadowing(m: Module): RegoError[] {
   return out;
 }
 
-/** OPA's strict-mode checks: unused imports and `:=` assignments never read. */
+/** OPA's strict-mode checks: unused imports, `:=` assignments never read, function arguments never read. */
 function strictErrors(m: Module, globals: Globals, rw: VarRewriter): RegoError[] {
   const out: RegoError[] = [];
   for (const imp of m.imports) {
@@ -52,6 +52,16 @@ function strictErrors(m: Module, globals: Globals, rw: VarRewriter): RegoError[]
   for (const [fresh, a] of rw.assigned) {
     if ((rw.reads.get(fresh) ?? 0) === 0)
       out.push({ code: 'rego_compile_error', message: `assigned var ${a.name} unused`, location: a.loc });
+  }
+  // OPA's text; OPA positions it at the rule head, we at the argument itself, which is what to edit.
+  for (const a of rw.unusedArgs) {
+    // An argument named input or data already has rootShadowing's error (OPA stops before this check).
+    if (ROOTS.has(a.name)) continue;
+    out.push({
+      code: 'rego_compile_error',
+      message: `unused argument ${a.name}. (hint: use _ (wildcard variable) instead)`,
+      location: { file: a.loc.file, row: a.loc.row, col: a.loc.col },
+    });
   }
   return out;
 }

@@ -6,7 +6,15 @@
 import type { Body, Rule, Term } from '../../ast/index.js';
 import { walkBody } from '../term-walk.js';
 import { allRules, type CompiledRule, type RuleNode } from '../types.js';
-import { assignedTypes, renderType, type StaticType, type TypeEnv, typeOfTerm } from './static-types.js';
+import {
+  type Assignment,
+  assignments,
+  renderType,
+  type StaticType,
+  type TypeEnv,
+  typeAssignments,
+  typeOfTerm,
+} from './static-types.js';
 
 function definitions(rule: Rule): Rule[] {
   const out: Rule[] = [];
@@ -40,11 +48,29 @@ function collectWith(body: Body, out: Set<string>): void {
   }
 }
 
-/** One definition's value type (multi-value rules: its key's type). */
-function definitionType(cr: CompiledRule, r: Rule, env: TypeEnv): StaticType | undefined {
-  const local = assignedTypes(r.body, [r.head.value, r.head.key], env);
-  const t = cr.kind === 'multi' ? r.head.key : r.head.value;
-  return t && typeOfTerm(t, local);
+/** One definition of a rule: its `:=` assignments (collected once) and the term whose type it has. */
+interface Definition {
+  readonly pending: readonly Assignment[];
+  /** The value (multi-value rules: the key). */
+  readonly term: Term | undefined;
+}
+
+function definitionOf(cr: CompiledRule, r: Rule): Definition {
+  return {
+    pending: assignments(r.body, [r.head.value, r.head.key]),
+    term: cr.kind === 'multi' ? r.head.key : r.head.value,
+  };
+}
+
+/** The types of every definition, or undefined as soon as one has none. */
+function definitionTypes(defs: readonly Definition[], env: TypeEnv): StaticType[] | undefined {
+  const out: StaticType[] = [];
+  for (const d of defs) {
+    const t = d.term && typeOfTerm(d.term, typeAssignments(d.pending, env));
+    if (t === undefined) return undefined;
+    out.push(t);
+  }
+  return out;
 }
 
 /**
@@ -55,35 +81,33 @@ function definitionType(cr: CompiledRule, r: Rule, env: TypeEnv): StaticType | u
  */
 export function ruleTypes(root: RuleNode): Map<string, StaticType> {
   const rules = [...allRules(root)];
-  const mocked = mockedPaths(rules);
-  const byPath = new Map<string, CompiledRule[]>();
+  const mocked = [...mockedPaths(rules)];
+  const byPath = new Map<string, { kinds: Set<string>; defs: Definition[] }>();
   for (const cr of rules) {
     if ((cr.kind !== 'complete' && cr.kind !== 'multi') || cr.rest.length > 0) continue;
     const path = `data.${cr.path.join('.')}`;
     // Replaced itself, inside, or as part of an enclosing document.
-    if ([...mocked].some((m) => m === path || path.startsWith(`${m}.`) || m.startsWith(`${path}.`))) continue;
-    byPath.set(path, [...(byPath.get(path) ?? []), cr]);
+    if (mocked.some((m) => m === path || path.startsWith(`${m}.`) || m.startsWith(`${path}.`))) continue;
+    const entry = byPath.get(path) ?? { kinds: new Set<string>(), defs: [] };
+    entry.kinds.add(cr.kind);
+    // Each definition's body is walked once here, not on every round below.
+    for (const r of definitions(cr.rule)) entry.defs.push(definitionOf(cr, r));
+    byPath.set(path, entry);
   }
   const env = new Map<string, StaticType>();
   // Rules referring to typed rules get their types on a later round; each round types at least one more.
   for (let changed = true; changed; ) {
     changed = false;
-    for (const [path, crs] of byPath) {
-      if (env.has(path)) continue;
-      const kinds = new Set(crs.map((c) => c.kind));
-      if (kinds.size !== 1) continue;
-      const types: StaticType[] = [];
-      let known = true;
-      for (const cr of crs) {
-        for (const r of definitions(cr.rule)) {
-          const t = definitionType(cr, r, env);
-          if (t === undefined) known = false;
-          else types.push(t);
-        }
+    for (const [path, { kinds, defs }] of byPath) {
+      if (env.has(path) || kinds.size !== 1) continue;
+      const types = definitionTypes(defs, env);
+      if (types === undefined || types.length === 0) continue;
+      const distinct = new Map<string, StaticType>();
+      for (const t of types) {
+        const key = renderType(t);
+        if (!distinct.has(key)) distinct.set(key, t);
       }
-      if (!known || types.length === 0) continue;
-      const distinct = types.filter((t, i) => types.findIndex((u) => renderType(u) === renderType(t)) === i);
-      const one = distinct.length === 1 ? distinct[0]! : { type: 'any', of: distinct };
+      const one = distinct.size === 1 ? types[0]! : { type: 'any', of: [...distinct.values()] };
       env.set(path, kinds.has('multi') ? { type: 'set', of: one } : one);
       changed = true;
     }

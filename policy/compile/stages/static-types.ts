@@ -14,8 +14,12 @@ import { walkBody, walkTerm } from '../term-walk.js';
 /** One OPA type in its declaration JSON form; `name` is an argument's name (not part of the type). */
 export type StaticType = Readonly<Record<string, unknown>> & { readonly type: string };
 
-/** Variables of one rule (or query) whose type is known. */
-export type TypeEnv = ReadonlyMap<string, StaticType>;
+/** Variables of one rule (or query) whose type is known; rule types under their dotted paths. */
+export interface TypeEnv {
+  get(name: string): StaticType | undefined;
+}
+
+const EMPTY: TypeEnv = new Map<string, StaticType>();
 
 const ANY: StaticType = { type: 'any' };
 const SCALARS = new Set(['null', 'boolean', 'number', 'string']);
@@ -133,42 +137,59 @@ function selectType(t: StaticType, key: Term): StaticType | undefined {
   }
 }
 
+/** A variable a `:=` defines, and the term it is assigned. */
+export type Assignment = readonly [name: string, value: Term];
+
 /**
- * Types of the variables a body declares with `:=` from a typed term (`x := [1]`), nested bodies included
- * (also those of comprehensions in `extra`, a rule's head terms), added to `outer` (rule types).
- * Only `:=`: it defines a fresh variable (resolve_refs renames it per scope and rejects a second binding),
- * whereas `x = 1` may merely test an `x` bound elsewhere to a value of any type.
+ * The `:=` assignments of a body, nested bodies included (also those of comprehensions in `extra`, a
+ * rule's head terms). Only `:=`: it defines a fresh variable (resolve_refs renames it per scope and
+ * rejects a second binding), whereas `x = 1` may merely test an `x` bound elsewhere to a value of any type.
  */
-export function assignedTypes(
-  body: Body,
-  extra: readonly (Term | undefined)[] = [],
-  outer: TypeEnv = new Map(),
-): Map<string, StaticType> {
-  const env = new Map<string, StaticType>(outer);
-  const pending: [string, Term][] = [];
+export function assignments(body: Body, extra: readonly (Term | undefined)[] = []): Assignment[] {
+  const out: Assignment[] = [];
   const visit = (t: Term): void => {
     if (t.type !== 'call' || t.args.length !== 2) return;
     // resolve_refs turns `:=` into `eq` (keeping the infix); before it, the op is `assign`.
     const op = opName(t.op);
     if (op !== 'assign' && !(op === 'eq' && t.infix === ':=')) return;
     const [a, b] = t.args as [Term, Term];
-    if (a.type === 'var') pending.push([a.name, b]);
+    if (a.type === 'var') out.push([a.name, b]);
   };
   walkBody(body, visit);
   for (const t of extra) if (t) walkTerm(t, visit);
+  return out;
+}
+
+/**
+ * `outer` (rule types) plus the types of the assigned variables whose term has one. `outer` is looked
+ * through, not copied: ruleTypes calls this for every definition on every round.
+ */
+export function typeAssignments(pending: readonly Assignment[], outer: TypeEnv = EMPTY): TypeEnv {
+  if (pending.length === 0) return outer;
+  const own = new Map<string, StaticType>();
+  const env: TypeEnv = { get: (name) => own.get(name) ?? outer.get(name) };
   // Repeat while something new is typed, so `y := x[0]` is typed whatever the order of the two.
   for (let changed = true; changed; ) {
     changed = false;
     for (const [name, term] of pending) {
-      if (env.has(name)) continue;
+      if (own.has(name)) continue;
       const tpe = typeOfTerm(term, env);
       if (tpe !== undefined) {
-        env.set(name, tpe);
+        own.set(name, tpe);
         changed = true;
       }
     }
   }
   return env;
+}
+
+/** Types of the variables a body declares with `:=` from a typed term, over `outer` (see assignments). */
+export function assignedTypes(
+  body: Body,
+  extra: readonly (Term | undefined)[] = [],
+  outer: TypeEnv = EMPTY,
+): TypeEnv {
+  return typeAssignments(assignments(body, extra), outer);
 }
 
 function isOpenAny(t: StaticType): boolean {

@@ -73,6 +73,17 @@ describe('parseModule', () => {
       },
     },
     {
+      // OPA's parser: `every x in xs` needs `in`, so importing future.keywords.every enables `in` too.
+      note: 'v0: importing future.keywords.every also makes `in` a keyword',
+      v0: true,
+      src: 'package a\n\nimport future.keywords.every\n\np { every x in input.xs { x > 0 } }\nq { 1 in input.ys }\n',
+      check: (m) => {
+        assert.equal(m.rules[0]!.body[0]!.kind.type, 'every');
+        const q = m.rules[1]!.body[0]!.kind;
+        assert.ok(q.type === 'term' && q.term.type === 'call' && q.term.infix !== undefined);
+      },
+    },
+    {
       note: 'keywords as ref heads, set(), template string, every',
       src: 'package a\n\nif.x := 1\np := $"v={input.v}" if { s := set(); every y in [1] { y > 0 } }\n',
       check: (m) => {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { compileModules, STAGES } from '../../../policy/compile/index.js';
+import { compileModules, planQuery, STAGES } from '../../../policy/compile/index.js';
 import { runCli } from '../../helpers/cli.js';
 
 describe('compileModules', () => {
@@ -345,6 +345,19 @@ describe('compileModules', () => {
     ].join('\n');
     const r = compileModules([{ path: 'a.rego', text }]);
     assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  });
+
+  it('carries the rule types to ad-hoc queries, typed once per compile (a rule typed through another too)', () => {
+    const text = 'package a\n\nchain := limit\n\nlimit := 10\n\nname := input.name\n';
+    const r = compileModules([{ path: 'a.rego', text }]);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+    if (!r.ok) return;
+    assert.deepEqual(r.compiled.ruleTypes.get('data.a.chain'), { type: 'number' });
+    assert.equal(r.compiled.ruleTypes.has('data.a.name'), false);
+    const q = planQuery(r.compiled, 'x := upper(data.a.chain)');
+    assert.equal(q.ok, false);
+    if (!q.ok) assert.match(q.errors[0]!.message, /^upper: invalid argument\(s\)\n\thave: \(number\)/);
+    assert.ok(planQuery(r.compiled, 'x := upper(data.a.name)').ok);
   });
 
   it('accepts arguments whose type is only known at evaluation', () => {

@@ -1,6 +1,6 @@
 /**
  * @module `palisade policy fmt` end to end: --check fails on unformatted files, --write fixes them,
- * --diff prints the change, parse errors exit 1 with positions.
+ * --diff prints the change, parse errors exit 1 with positions, --v0-v1 converts Rego v0 to v1.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,28 @@ describe('palisade policy fmt', () => {
     const r = await runCli(['policy', 'fmt', join(dir, 'bad.rego')]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /bad\.rego:\d+:\d+: rego_parse_error/);
+  });
+  it('--v0-v1 rewrites Rego v0 as Rego v1, and refuses deprecated builtins with positions', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rego-fmt-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const ok = join(dir, 'ok.rego');
+    writeFileSync(ok, 'package a\nallow { input.x == 1 }\n');
+    const write = await runCli(['policy', 'fmt', '--v0-v1', '--write', ok]);
+    assert.equal(write.code, 0, write.stdout + write.stderr);
+    assert.equal(readFileSync(ok, 'utf8'), 'package a\n\nimport rego.v1\n\nallow if input.x == 1\n');
+    const bad = join(dir, 'bad.rego');
+    writeFileSync(bad, 'package a\nallow { re_match("^a", input.s) }\n');
+    const r = await runCli(['policy', 'fmt', '--v0-v1', '--write', bad]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      /bad\.rego:2:9: rego_type_error: deprecated built-in function calls in expression: re_match/,
+    );
+    assert.equal(
+      readFileSync(bad, 'utf8'),
+      'package a\nallow { re_match("^a", input.s) }\n',
+      'left as it was',
+    );
   });
   it('rejects conflicting modes as a usage error', async () => {
     const r = await runCli(['policy', 'fmt', '--check', '--write', 'x.rego']);

@@ -84,6 +84,21 @@ describe('formatSource', () => {
       src: 'package a\n\np := [ # list\n  1, # one\n  2,\n]\n',
       want: 'package a\n\np := [ # list\n\t1, # one\n\t2,\n]\n',
     },
+    {
+      note: 'an object comprehension key written below the { moves up to it, the body onto its own lines',
+      src: 'package a\n\np if {\n\tx := {\n\t\tk: ks[k] | k := input.ks[_]\n\t}\n\tx\n}\n\nq := {\n\n\tk: 1 | some k in input.ks\n}\n\nr := {k: 1 | some k in input.ks}\n',
+      want: 'package a\n\np if {\n\tx := {k: ks[k] |\n\t\tk := input.ks[_]\n\t}\n\tx\n}\n\nq := {k: 1 |\n\tsome k in input.ks\n}\n\nr := {k: 1 | some k in input.ks}\n',
+    },
+    {
+      note: 'a some declaration over several lines keeps its breaks, continuations one level deeper',
+      src: 'package a\n\np if {\n\tsome a, b,\n\t   c # third\n\tsome d\n\ta = [b, c, d][_]\n}\n',
+      want: 'package a\n\np if {\n\tsome a, b,\n\t\tc # third\n\tsome d\n\ta = [b, c, d][_]\n}\n',
+    },
+    {
+      note: 'a comment on the closing line of a nested collection stays there',
+      src: 'package a\n\np := {\n\t"a": [\n\t\t1,\n\t],  # note a\n\t"b": f([\n\t\t2,\n\t]), # note b\n\t"c": [\n\t\t[\n\t\t\t3,\n\t\t] # inner\n\t],\n}\n',
+      want: 'package a\n\np := {\n\t"a": [\n\t\t1,\n\t], # note a\n\t"b": f([\n\t\t2,\n\t]), # note b\n\t"c": [\n\t\t[\n\t\t\t3,\n\t\t], # inner\n\t],\n}\n',
+    },
   ];
   for (const c of layout) {
     it(`layout: ${c.note}`, () => {
