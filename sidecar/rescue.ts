@@ -9,6 +9,8 @@ import type { Http2ServerResponse } from 'node:http2';
 /** gRPC status codes the sidecar answers with. */
 export const GrpcStatus = {
   permissionDenied: 7,
+  /** What gRPC maps HTTP 400 to (a malformed request never reached a handler). */
+  internal: 13,
   resourceExhausted: 8,
   unavailable: 14,
   unauthenticated: 16,
@@ -17,13 +19,24 @@ export const GrpcStatus = {
 /** The outcome to put on the wire. */
 export interface Refusal {
   /** HTTP status for plain HTTP. */
-  readonly status: 403 | 429 | 502 | 503 | 504;
+  readonly status: 400 | 403 | 429 | 502 | 503 | 504;
   /** Short machine-readable error word. */
-  readonly error: 'forbidden' | 'too_many_requests' | 'bad_gateway' | 'unavailable' | 'gateway_timeout';
+  readonly error:
+    | 'bad_request'
+    | 'forbidden'
+    | 'too_many_requests'
+    | 'bad_gateway'
+    | 'unavailable'
+    | 'gateway_timeout';
   readonly reason: string;
   readonly grpcStatus: number;
   /** Extra response headers (quota: `retry-after`, `ratelimit-policy`, `ratelimit`). */
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A request the sidecar cannot decide on faithfully (e.g. its host is ambiguous): 400, gRPC INTERNAL. */
+export function badRequest(reason: string): Refusal {
+  return { status: 400, error: 'bad_request', reason, grpcStatus: GrpcStatus.internal };
 }
 
 export function denied(reason: string): Refusal {
