@@ -72,12 +72,28 @@ export function gatewayTimeout(reason: string): Refusal {
   return { status: 504, error: 'gateway_timeout', reason, grpcStatus: GrpcStatus.unavailable };
 }
 
-/** Percent-encode a grpc-message per the gRPC HTTP/2 spec (printable ASCII except `%` kept as is). */
+/**
+ * Longest `grpc-message` sent. A policy's reason can be any size, and a header block past the peer's limit
+ * loses the whole answer (the stream is reset with no `grpc-status`), so a long reason is cut short.
+ */
+export const GRPC_MESSAGE_MAX = 4096;
+
+/**
+ * Percent-encode a grpc-message per the gRPC HTTP/2 spec (printable ASCII except `%` kept as is), at most
+ * GRPC_MESSAGE_MAX characters, cut between characters (never inside an escape or a UTF-8 sequence).
+ */
 export function encodeGrpcMessage(text: string): string {
   let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    if (byte >= 0x20 && byte <= 0x7e && byte !== 0x25) out += String.fromCharCode(byte);
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    let piece = char;
+    if (char.length > 1 || code < 0x20 || code > 0x7e || code === 0x25) {
+      piece = '';
+      for (const byte of Buffer.from(char, 'utf8'))
+        piece += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    if (out.length + piece.length > GRPC_MESSAGE_MAX) break;
+    out += piece;
   }
   return out;
 }
