@@ -113,6 +113,8 @@ export function respondRefusal(
     return refusal.status;
   }
   if (grpc && 'stream' in res) {
+    // The caller may have cancelled while the request was decided: respond() on a closed stream throws.
+    if (res.stream.destroyed || res.stream.closed) return refusal.grpcStatus;
     // Trailers-only response: one HEADERS frame with END_STREAM, as gRPC clients expect.
     res.stream.respond(
       {
