@@ -166,6 +166,14 @@ export class PolicyStore implements PolicyEngine {
       });
     } else {
       const inline = await createEvaluator(options);
+      // V8 compiles a Wasm module's functions on their first calls: warm them on the sample inputs before
+      // the deadline applies, so a cold start on a busy machine does not fail the preflight. Errors here
+      // are the preflight's to report.
+      for (const input of sampleInputs()) {
+        try {
+          inline.evaluate(input);
+        } catch {}
+      }
       entrypoints = inline.entrypoints;
       evaluator = withDeadline(inline, this.#config.timeout);
     }
