@@ -119,6 +119,17 @@ describe('dot segments', () => {
     );
   });
 
+  test('HTTP/2 paths with dot segments are refused too', async (t) => {
+    const { app, policy, port } = await ordersSidecar(t, 'h2c');
+    const session = await h2Session(t, port, pki.web);
+    for (const path of ['/public/../admin', '/public/%2E%2e/admin']) {
+      const r = await h2Request(session, { ':method': 'GET', ':path': path });
+      assert.equal(r.headers[':status'], 400, path);
+    }
+    assert.equal(app.seen.length, 0);
+    assert.equal(policy.inputs.length, 0);
+  });
+
   test('hasDotSegment', () => {
     assert.equal(hasDotSegment('/a/b'), false);
     assert.equal(hasDotSegment('/a/%2E'), true);
