@@ -9,6 +9,8 @@ import type { Http2ServerResponse } from 'node:http2';
 /** gRPC status codes the sidecar answers with. */
 export const GrpcStatus = {
   permissionDenied: 7,
+  /** What gRPC maps HTTP 400 to (a malformed request never reached a handler). */
+  internal: 13,
   resourceExhausted: 8,
   unavailable: 14,
   unauthenticated: 16,
@@ -17,13 +19,24 @@ export const GrpcStatus = {
 /** The outcome to put on the wire. */
 export interface Refusal {
   /** HTTP status for plain HTTP. */
-  readonly status: 403 | 429 | 502 | 503 | 504;
+  readonly status: 400 | 403 | 429 | 502 | 503 | 504;
   /** Short machine-readable error word. */
-  readonly error: 'forbidden' | 'too_many_requests' | 'bad_gateway' | 'unavailable' | 'gateway_timeout';
+  readonly error:
+    | 'bad_request'
+    | 'forbidden'
+    | 'too_many_requests'
+    | 'bad_gateway'
+    | 'unavailable'
+    | 'gateway_timeout';
   readonly reason: string;
   readonly grpcStatus: number;
   /** Extra response headers (quota: `retry-after`, `ratelimit-policy`, `ratelimit`). */
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A request the sidecar cannot decide on faithfully (e.g. its host is ambiguous): 400, gRPC INTERNAL. */
+export function badRequest(reason: string): Refusal {
+  return { status: 400, error: 'bad_request', reason, grpcStatus: GrpcStatus.internal };
 }
 
 export function denied(reason: string): Refusal {
@@ -59,12 +72,28 @@ export function gatewayTimeout(reason: string): Refusal {
   return { status: 504, error: 'gateway_timeout', reason, grpcStatus: GrpcStatus.unavailable };
 }
 
-/** Percent-encode a grpc-message per the gRPC HTTP/2 spec (printable ASCII except `%` kept as is). */
+/**
+ * Longest `grpc-message` sent. A policy's reason can be any size, and a header block past the peer's limit
+ * loses the whole answer (the stream is reset with no `grpc-status`), so a long reason is cut short.
+ */
+export const GRPC_MESSAGE_MAX = 4096;
+
+/**
+ * Percent-encode a grpc-message per the gRPC HTTP/2 spec (printable ASCII except `%` kept as is), at most
+ * GRPC_MESSAGE_MAX characters, cut between characters (never inside an escape or a UTF-8 sequence).
+ */
 export function encodeGrpcMessage(text: string): string {
   let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    if (byte >= 0x20 && byte <= 0x7e && byte !== 0x25) out += String.fromCharCode(byte);
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    let piece = char;
+    if (char.length > 1 || code < 0x20 || code > 0x7e || code === 0x25) {
+      piece = '';
+      for (const byte of Buffer.from(char, 'utf8'))
+        piece += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    if (out.length + piece.length > GRPC_MESSAGE_MAX) break;
+    out += piece;
   }
   return out;
 }
@@ -84,6 +113,8 @@ export function respondRefusal(
     return refusal.status;
   }
   if (grpc && 'stream' in res) {
+    // The caller may have cancelled while the request was decided: respond() on a closed stream throws.
+    if (res.stream.destroyed || res.stream.closed) return refusal.grpcStatus;
     // Trailers-only response: one HEADERS frame with END_STREAM, as gRPC clients expect.
     res.stream.respond(
       {

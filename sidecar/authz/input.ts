@@ -69,8 +69,23 @@ export interface PolicyInput {
 /** Headers that carry credentials; removed unless a policy's config asks for them. */
 export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-authorization'];
 
-/** Hop-by-hop and mesh-internal headers never shown to the policy. */
-const HIDDEN_HEADERS = new Set(['x-forwarded-client-cert', 'connection', 'keep-alive', 'te', 'upgrade']);
+/**
+ * Hop-by-hop (RFC 9110 §7.6.1) and mesh-internal headers never shown to the policy. `x-request-id` from the
+ * peer is the peer's claim: the sidecar's own id is `request.id`, and the app gets that one.
+ */
+const HIDDEN_HEADERS = new Set([
+  'x-forwarded-client-cert',
+  'x-request-id',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+]);
 
 const UNAUTHENTICATED: PeerIdentity = { principal: '', trustDomain: '', namespace: '', serviceAccount: '' };
 

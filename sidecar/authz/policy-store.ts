@@ -166,8 +166,16 @@ export class PolicyStore implements PolicyEngine {
       });
     } else {
       const inline = await createEvaluator(options);
+      // V8 compiles a Wasm module's functions on their first calls: warm them on the sample inputs before
+      // the deadline applies, so a cold start on a busy machine does not fail the preflight. Errors here
+      // are the preflight's to report.
+      for (const input of sampleInputs()) {
+        try {
+          inline.evaluate(input);
+        } catch {}
+      }
       entrypoints = inline.entrypoints;
-      evaluator = inline;
+      evaluator = withDeadline(inline, this.#config.timeout);
     }
     return {
       revision: bundle.revision,
@@ -186,6 +194,24 @@ export class PolicyStore implements PolicyEngine {
       `policy bundle rejected, keeping the last good policy: ${message}`,
     );
   }
+}
+
+/**
+ * An inline evaluation cannot be interrupted, but its answer can be refused: a decision that took longer
+ * than `policy.timeout` is a denial in either isolation mode (docs/policy-input.md), not only in a worker.
+ */
+function withDeadline(evaluator: PolicyEvaluator, timeoutMs: number): PolicyEvaluator {
+  const limit = BigInt(timeoutMs) * 1_000_000n;
+  return {
+    evaluate(input) {
+      const started = process.hrtime.bigint();
+      const decision = evaluator.evaluate(input);
+      if (process.hrtime.bigint() - started > limit) {
+        throw new SidecarError('ERR_SIDECAR_POLICY_TIMEOUT', `policy did not answer within ${timeoutMs}ms`);
+      }
+      return decision;
+    },
+  };
 }
 
 /** Evaluate the new module on sample inputs; any throw or timeout rejects it before it serves traffic. */

@@ -43,6 +43,8 @@ const WORKER_URL = FROM_SOURCE
 export class WorkerEvaluator implements PolicyEvaluator {
   readonly #opts: WorkerEvaluatorOptions;
   #worker: Worker | undefined;
+  /** The worker has loaded the policy and is answering; false while a replacement starts. */
+  #live = false;
   #ready: Promise<void>;
   #queue: Pending[] = [];
   #nextId = 1;
@@ -72,7 +74,8 @@ export class WorkerEvaluator implements PolicyEvaluator {
       const pending: Pending = { id: this.#nextId++, input, resolve, reject };
       this.#queue.push(pending);
       if (this.#queue.length === 1) this.#armTimer();
-      this.#worker?.postMessage({ id: pending.id, input });
+      // A worker still starting gets the whole queue once it has loaded.
+      if (this.#live) this.#worker?.postMessage({ id: pending.id, input });
     });
   }
 
@@ -100,6 +103,7 @@ export class WorkerEvaluator implements PolicyEvaluator {
           return;
         }
         loaded = true;
+        this.#live = true;
         worker.on('message', (reply: Reply) => this.#onReply(reply));
         // Replay whatever was queued while this worker was starting.
         for (const p of this.#queue) worker.postMessage({ id: p.id, input: p.input });
@@ -123,13 +127,15 @@ export class WorkerEvaluator implements PolicyEvaluator {
       const { id: _id, ...decision } = reply;
       head.resolve(decision);
     }
+    // An empty queue leaves the timer as it is: it fires into an empty queue and does nothing. Never
+    // clearTimeout() it here: refresh() does not re-arm a cleared timer, so the next call would have no
+    // deadline at all.
     if (this.#queue.length > 0) this.#armTimer();
-    else if (this.#timer) clearTimeout(this.#timer);
   }
 
   /**
-   * One timer for the call at the head of the queue. `refresh()` restarts it without allocating; the head
-   * may thus get up to one extra timeout of grace, never less than its full timeout.
+   * One timer for the call at the head of the queue. `refresh()` restarts it without allocating (also once
+   * it has fired); the head may thus get up to one extra timeout of grace, never less than its full timeout.
    */
   #armTimer(): void {
     if (this.#timer === undefined) {
@@ -147,13 +153,18 @@ export class WorkerEvaluator implements PolicyEvaluator {
         `policy did not answer within ${this.#opts.timeoutMs}ms`,
       ),
     );
-    this.#replace('policy evaluation timed out');
+    if (this.#live) this.#replace('policy evaluation timed out');
+    // A replacement still starting is not stuck, only slower to load than one timeout: killing it would
+    // start over, and under steady traffic never finish. The call waited too long and is denied; the
+    // next one gets its own deadline.
+    else if (this.#queue.length > 0) this.#armTimer();
   }
 
   #replace(why: string, cause?: unknown): void {
     if (this.#closed) return;
     const old = this.#worker;
     this.#worker = undefined;
+    this.#live = false;
     void old?.terminate();
     this.#opts.onRestart?.(why);
     this.#ready = this.#spawn();

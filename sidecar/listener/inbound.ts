@@ -164,6 +164,9 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
       { listener: label, peer: socket.remoteAddress, reason },
       `TLS handshake refused: ${err.message}`,
     );
+    // Node leaves the socket open once a 'tlsClientError' listener exists; a handshake that timed out
+    // (a peer stalling mid-ClientHello) would otherwise hold its connection slot forever.
+    socket.destroy();
   });
 
   // --- accept (and, for PERMISSIVE, detect) ---
@@ -188,6 +191,16 @@ export async function startInboundListener(deps: InboundListenerDeps): Promise<R
             ...(isHttp ? { ALPNProtocols: ['h2', 'http/1.1'] } : {}),
           });
           remoteOf.set(tlsSocket, { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+          // A hand-made TLSSocket has no server handshake timeout: give it the same deadline.
+          const handshake = setTimeout(() => {
+            const err = Object.assign(new Error('TLS handshake timeout'), {
+              code: 'ERR_TLS_HANDSHAKE_TIMEOUT',
+            });
+            tlsServer.emit('tlsClientError', err, tlsSocket);
+          }, limits.headers_timeout);
+          handshake.unref();
+          tlsSocket.once('secure', () => clearTimeout(handshake));
+          tlsSocket.once('close', () => clearTimeout(handshake));
           tlsSocket.on('error', (err) => tlsServer.emit('tlsClientError', err, tlsSocket));
           // A hand-made server TLSSocket reports completion as 'secure'; route it like the server's own.
           tlsSocket.once('secure', () => {

@@ -157,6 +157,11 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
         else app.destroy();
         return;
       }
+      if (app.destroyed) {
+        // The application gave up while the upstream connection was being made.
+        up.destroy();
+        return;
+      }
       metrics.outbound.labels(config.service, 'ok').inc();
       sockets.add(up);
       up.once('close', () => sockets.delete(up));
@@ -164,7 +169,6 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
       app.pipe(up);
       up.pipe(app);
       app.resume();
-      app.once('error', () => up.destroy());
       up.once('error', () => app.destroy());
       app.once('close', () => up.destroy());
       up.once('close', () => app.destroy());
@@ -174,6 +178,9 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
   const server = createNetServer({ noDelay: true, pauseOnConnect: !isHttp }, (app) => {
     sockets.add(app);
     app.once('close', () => sockets.delete(app));
+    // Handled from the start: the application may reset while its upstream is still being dialed, and an
+    // unhandled 'error' would crash the sidecar. Its 'close' follows and ends the upstream side.
+    app.on('error', () => app.destroy());
     if (!isHttp) return splice(app, 'none');
     // Clients speak first in HTTP: look at the preface to pick HTTP/2 (gRPC) or HTTP/1.1.
     detect(app, 30_000, (kind) => {

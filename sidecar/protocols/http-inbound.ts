@@ -12,9 +12,10 @@ import type { PolicyEngine } from '../authz/engine.js';
 import { httpInput, type InputContext, type PolicyInput } from '../authz/input.js';
 import { getConnectionState } from '../listener/connection.js';
 import type { QuotaEnforcer } from '../quota/index.js';
-import { badGateway, denied, type Refusal, respondRefusal, unavailable } from '../rescue.js';
+import { badGateway, badRequest, denied, type Refusal, respondRefusal, unavailable } from '../rescue.js';
 import type { AppForwarder, ForwardResult, InboundRequest, InboundResponse } from './forward.js';
 import { gateQuota, type QuotaOutcome } from './quota-gate.js';
+import { resolveTarget } from './request-target.js';
 
 /** Subscribers get `{input, verdict, info}` for every HTTP decision. */
 export const decisionChannel = channel('palisade:sidecar:decision');
@@ -54,7 +55,8 @@ export function httpInboundHandler(
     const contentType = req.headers['content-type'];
     const grpc = h2 && typeof contentType === 'string' && contentType.startsWith('application/grpc');
     const protocol = grpc ? 'grpc' : h2 ? 'h2' : 'http/1.1';
-    const host = (h2 ? req.headers[':authority'] : req.headers.host) ?? '';
+    // The path and host the policy decides on are the ones the app gets (absolute-form rewritten).
+    const target = resolveTarget(req);
     const input = httpInput(
       inputContext,
       state.source,
@@ -62,8 +64,8 @@ export function httpInboundHandler(
       requestId,
       protocol,
       req.method ?? '',
-      req.url ?? '/',
-      typeof host === 'string' ? host : '',
+      target.problem === undefined ? target.url : (req.url ?? '/'),
+      target.problem === undefined ? target.host : '',
       req.headers,
       deps.now(),
     );
@@ -137,6 +139,10 @@ export function httpInboundHandler(
     if (!audit.healthy()) {
       metrics.auditDropped.inc();
       refuse(unavailable(`audit log unavailable: ${audit.problem ?? 'unknown'}`), 'error', '');
+      return;
+    }
+    if (target.problem !== undefined) {
+      refuse(badRequest(`malformed request: ${target.problem}`), 'deny', '');
       return;
     }
 

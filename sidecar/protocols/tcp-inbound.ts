@@ -33,6 +33,10 @@ export function tcpInboundHandler(deps: TcpInboundDeps): (socket: Socket, state:
     const started = process.hrtime.bigint();
     const id = randomUUID();
     socket.pause();
+    // From here the socket is ours, also while the decision is pending: a reset then must not be an
+    // unhandled 'error' (a plaintext socket from a PERMISSIVE port has no other listener: the process
+    // would crash). Its 'close' follows and ends the app side.
+    socket.on('error', () => socket.destroy());
     const source = () => ({
       principal: state.source.mtls ? state.source.principal : null,
       address: state.source.address,
@@ -89,6 +93,11 @@ export function tcpInboundHandler(deps: TcpInboundDeps): (socket: Socket, state:
           socket.destroy();
           return;
         }
+        if (socket.destroyed) {
+          // The caller went away while it was being decided: nothing to connect.
+          account('error', 'caller closed the connection before it was authorized', info.revision);
+          return;
+        }
         const app = connect({ host: deps.app.host, port: deps.app.port });
         app.setNoDelay(true);
         socket.setNoDelay(true);
@@ -105,7 +114,6 @@ export function tcpInboundHandler(deps: TcpInboundDeps): (socket: Socket, state:
           if (!connected) account('error', 'upstream application unavailable', info.revision);
           socket.destroy();
         });
-        socket.once('error', () => app.destroy());
         app.once('close', () => socket.destroy());
         socket.once('close', () => app.destroy());
       });
