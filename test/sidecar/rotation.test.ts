@@ -66,13 +66,22 @@ test('SVIDs rotated on both sides under traffic: no request fails, new handshake
       break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  await new Promise((r) => setTimeout(r, 300));
+  // Keep traffic going until a fixed number of requests has crossed the swap (a count, not a time: on a
+  // loaded machine 300 ms may carry only a handful).
+  const beforeSwap = statuses.length;
+  for (let i = 0; i < 200 && statuses.length < beforeSwap + 30; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   running = false;
   await Promise.all(workers);
 
   assert.notEqual(oldSerial, newSerial);
   assert.equal(server.identity.store.info.serial, newSerial, 'the server swapped in its new SVID');
-  assert.ok(statuses.length > 50, `traffic flowed (${statuses.length} requests)`);
+  assert.ok(beforeSwap > 0, `traffic flowed before the swap (${beforeSwap} requests)`);
+  assert.ok(
+    statuses.length >= beforeSwap + 30,
+    `traffic flowed after the swap (${statuses.length - beforeSwap} requests)`,
+  );
   const failed = statuses.filter((s) => s !== 200);
   assert.deepEqual(failed, [], `${failed.length} of ${statuses.length} requests failed during rotation`);
 
