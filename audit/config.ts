@@ -79,8 +79,12 @@ export const auditConfigSchema = z.strictObject({
    * How long a new record may wait for others to share its write (0: the next turn of the event loop).
    * Under load a few milliseconds gather hundreds of records into one write(2) and one thread-pool round
    * trip instead of one per turn. Bounded by `flush_interval`; 1,024 waiting records are written at once.
+   * 20 ms rather than 5: each write costs the process a thread-pool hand-off and wake-ups whatever its size,
+   * and at 5,000 records/s a quarter as many writes took the log from ~26 to ~17 µs of CPU per record. The
+   * records' durability is set by the fsync every `flush_interval`, not by this; only a crash of the process
+   * itself (not of the machine) loses up to this long of records still in memory instead of 5 ms.
    */
-  batch_delay: durationField(0).default(5),
+  batch_delay: durationField(0).default(20),
   checkpoint: z
     .strictObject({
       /** Sign a checkpoint after this many records… */

@@ -41,7 +41,8 @@ export async function measureSidecarAuditOverhead(options: {
   try {
     const ids = await issueIdentities(dir, 'bench.local', { client: 'web', server: 'orders' });
     await buildPolicyBundle(POLICIES, join(dir, 'bundle'));
-    const echoPort = 19280;
+    // AUDIT_BENCH_PORT moves the echo app (default 19280) and the sidecars (the 31 ports above it) together.
+    const echoPort = Number(process.env.AUDIT_BENCH_PORT ?? 19280);
     children.push(startEcho(echoPort));
     await waitPort(echoPort);
     const policy = { bundle: join(dir, 'bundle'), isolation: 'inline' };
@@ -57,7 +58,7 @@ export async function measureSidecarAuditOverhead(options: {
           sections: { policy, audit: { directory: join(dir, 'audit') } },
         },
       ],
-      { basePort: 19300, ...options },
+      { basePort: echoPort + 1, ...options },
       children,
     )) as [ServerFigures, ServerFigures];
     return { off, on, costPercent: 100 * (1 - off.cpuUs / on.cpuUs) };

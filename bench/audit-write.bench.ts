@@ -4,7 +4,8 @@
  * peak RSS of each run measured in its own process so memory growth with log size is visible, and the log's
  * cost to a real sidecar (audit off vs on, needs wrk).
  * Env: BENCH_RECORDS (default 1000000), BENCH_WRITE (records per write sample, default 200000), SAMPLES (3),
- * SIDECAR_DURATION (s per sidecar run, 5), SIDECAR_ROUNDS (3).
+ * SIDECAR_DURATION (s per sidecar run, 5), SIDECAR_ROUNDS (3), AUDIT_BENCH_PORT (first of the 32 ports the sidecar
+ * table uses, 19280).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

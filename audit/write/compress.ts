@@ -13,6 +13,14 @@ import { createGzip } from 'node:zlib';
 import { FileMode } from '../../lib/durable-write.js';
 
 const TEMP_MARK = '.gz.tmp-';
+/**
+ * Read 1 MiB and let zlib fill 256 KiB at a time. With the stream defaults (64 KiB reads, 16 KiB output)
+ * the per-chunk work (a thread-pool round trip per read and per zlib call, stream bookkeeping) cost more
+ * CPU than deflate itself: ~7 µs per record against ~3.6 µs with these sizes (audit lines, level 1).
+ * The buffers are 1.25 MiB while a file is compressed, still far from holding the whole file.
+ */
+const READ_CHUNK = 1024 * 1024;
+const GZIP_CHUNK = 256 * 1024;
 
 /** Compress `plainPath` (`….jsonl`) to `….jsonl.gz` and remove the plain file. Returns the new path. */
 export async function compressSegment(plainPath: string): Promise<string> {
@@ -21,10 +29,10 @@ export async function compressSegment(plainPath: string): Promise<string> {
   const temp = join(dir, `.${basename(plainPath)}${TEMP_MARK}${randomBytes(4).toString('hex')}`);
   try {
     await pipeline(
-      createReadStream(plainPath),
+      createReadStream(plainPath, { highWaterMark: READ_CHUNK }),
       // Level 1: on audit lines (UUIDs and hashes dominate) it costs 2.6 µs of CPU per record against 4.1 µs
       // at the default 6, for files 5% larger — CPU the sidecar would otherwise take from requests.
-      createGzip({ level: 1 }),
+      createGzip({ level: 1, chunkSize: GZIP_CHUNK }),
       createWriteStream(temp, { mode: FileMode.secret, flags: 'wx' }),
     );
     const handle = await open(temp, 'r');

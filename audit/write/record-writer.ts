@@ -11,6 +11,8 @@ import { signCheckpoint } from '../checkpoint.js';
 import type { AuditEvent } from '../event.js';
 import type { InputMasker } from '../mask.js';
 import { RECORD_TYPE, RECORD_VERSION } from '../record.js';
+import { RecordTimestamp } from './record-timestamp.js';
+import { type RedactReach, redactReach } from './redact-reach.js';
 
 /** Chain position: the last written seq and its hash. */
 export interface ChainState {
@@ -19,7 +21,12 @@ export interface ChainState {
 }
 
 export class RecordWriter {
+  /** The audit logger with the redact paths… */
   readonly #pino: Logger;
+  /** …and the same logger without them, for records no redact path reaches (redact-reach.ts). */
+  readonly #pinoUnredacted: Logger;
+  readonly #reach: RedactReach;
+  readonly #timestamp = new RecordTimestamp();
   readonly #writer: string;
   readonly #mask: InputMasker;
   #chain: ChainState;
@@ -41,15 +48,17 @@ export class RecordWriter {
     // pino writes into this collector synchronously; each serialized record is sealed right there, so
     // the hash covers exactly the bytes pino produced after redaction.
     const collector = { write: (s: string) => this.#seal(s) };
+    const audit = {
+      base: null,
+      timestamp: false,
+      formatters: { level: () => ({ type: RECORD_TYPE }) },
+    } as const;
     this.#pino = pino(
-      {
-        base: null,
-        timestamp: false,
-        formatters: { level: () => ({ type: RECORD_TYPE }) },
-        redact: { paths: [...options.redactPaths], censor: options.censor },
-      },
+      { ...audit, redact: { paths: [...options.redactPaths], censor: options.censor } },
       collector,
     );
+    this.#pinoUnredacted = pino(audit, collector);
+    this.#reach = redactReach(options.redactPaths);
   }
 
   get chain(): Readonly<ChainState> {
@@ -75,34 +84,61 @@ export class RecordWriter {
 
   /** Serialize one decision event recorded at `at` (ms). */
   decision(event: AuditEvent, at: number): void {
-    const { ts: _ts, decision_id, kind, ...rest } = event as AuditEvent & { input?: unknown };
     const record: Record<string, unknown> = {
       v: RECORD_VERSION,
       seq: this.#chain.seq + 1,
-      ts: new Date(at).toISOString(),
-      kind,
-      decision_id: decision_id ?? randomUUID(),
+      ts: this.#timestamp.format(at),
+      kind: event.kind,
+      decision_id: event.decision_id ?? randomUUID(),
       writer: this.#writer,
-      ...rest,
     };
-    // An event carrying envelope fields of its own must not move the chain: the writer's values win.
-    record.v = RECORD_VERSION;
-    record.seq = this.#chain.seq + 1;
-    record.writer = this.#writer;
-    if (rest.input !== undefined) record.input = this.#mask(rest.input);
-    this.#pino.info(record);
+    // The event's other members follow in its own order. One pass, not a rest-destructure and a spread
+    // (two copies); the members the envelope owns are skipped, so an event carrying envelope fields of its
+    // own cannot move the chain: the writer's values win.
+    const fields = event as unknown as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      switch (key) {
+        case 'v':
+        case 'seq':
+        case 'ts':
+        case 'kind':
+        case 'decision_id':
+        case 'writer':
+          continue;
+        case 'input':
+          record.input = fields.input === undefined ? undefined : this.#mask(fields.input);
+          continue;
+        case '__proto__':
+          // An own `__proto__` (JSON.parse makes them) is data, as a spread would copy it: never the prototype.
+          Object.defineProperty(record, key, {
+            value: fields[key],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+          continue;
+        default:
+          record[key] = fields[key];
+      }
+    }
+    this.#log(record);
   }
 
   /** Serialize one of the log's own records (header, checkpoint, retention, gap). */
   internal(kind: string, at: number, fields: Record<string, unknown>): void {
-    this.#pino.info({
+    this.#log({
       v: RECORD_VERSION,
       seq: this.#chain.seq + 1,
-      ts: new Date(at).toISOString(),
+      ts: this.#timestamp.format(at),
       kind,
       writer: this.#writer,
       ...fields,
     });
+  }
+
+  /** pino writes the record, with redaction unless no redact path reaches into it (the bytes are the same). */
+  #log(record: Record<string, unknown>): void {
+    (this.#reach(record) ? this.#pino : this.#pinoUnredacted).info(record);
   }
 
   /**

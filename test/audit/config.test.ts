@@ -9,7 +9,7 @@ describe('auditConfigSchema', () => {
     assert.equal(c.mode, 'block');
     assert.equal(c.directory, 'audit');
     assert.equal(c.flush_interval, 1000);
-    assert.equal(c.batch_delay, 5);
+    assert.equal(c.batch_delay, 20);
     assert.deepEqual(c.checkpoint, { every_records: 10_000, interval: 10_000 });
     assert.deepEqual(c.rotation, { max_bytes: 64 * 1024 ** 2, max_age: 86_400_000, compress: true });
     assert.deepEqual(c.retention, { max_files: null, max_age: null });
