@@ -259,12 +259,14 @@ export interface ServerSetup {
   readonly sections: Record<string, unknown>;
 }
 
-/** Medians over the rounds for one server sidecar. */
+/** Medians over the rounds for one server sidecar, and its CPU figure of each round. */
 export interface ServerFigures {
   readonly name: string;
   readonly rps: number;
   /** CPU the server sidecar spent per request, µs. */
   readonly cpuUs: number;
+  /** `cpuUs` of each round, in round order: compare setups round by round (same neighbours, same load). */
+  readonly cpuUsPerRound: readonly number[];
   readonly p99: number;
   readonly peakRssMb: number;
 }
@@ -309,7 +311,10 @@ export async function compareServerSidecars(
 
   const runs = servers.map(() => ({ rps: [] as number[], cpu: [] as number[], p99: [] as number[] }));
   for (let round = 0; round < options.rounds; round++) {
-    for (const [i, s] of servers.entries()) {
+    // Each round starts one setup further on, so none always runs right after the same neighbour.
+    for (let k = 0; k < servers.length; k++) {
+      const i = (round + k) % servers.length;
+      const s = servers[i] as (typeof servers)[number];
       warmUp(s.out, options.connections);
       const before = cpuSeconds(s.proc.pid);
       const w = wrk(s.out, options.duration, options.connections);
@@ -325,6 +330,7 @@ export async function compareServerSidecars(
       name: s.setup.name,
       rps: median(r.rps),
       cpuUs: median(r.cpu),
+      cpuUsPerRound: r.cpu,
       p99: median(r.p99),
       peakRssMb: peakRssMb(s.proc.pid),
     };

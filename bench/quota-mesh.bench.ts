@@ -3,13 +3,15 @@
  * same echo app — no quota, a local quota, a global quota in a real redis-server — with mutual TLS, a Wasm
  * policy and the audit log on all three. Prints req/s under wrk and the server sidecar's CPU per request,
  * each as a ratio to the no-quota server, medians over ROUNDS interleaved rounds (the machine is shared, so
- * interleaving spreads its noise over all three). The limits are set high enough never to refuse: this
- * measures what checking a quota costs, not what refusing does.
- * Env: DURATION (s per run, default 5), CONNECTIONS (default 50), ROUNDS (default 3).
+ * interleaving spreads its noise over all three). The throughput cost is taken round by round (each
+ * server against the no-quota one of the same round, which ran under the same neighbours) and its median
+ * printed with the range, so one disturbed run moves neither. The limits are set high enough never to
+ * refuse: this measures what checking a quota costs, not what refusing does.
+ * Env: DURATION (s per run, default 5), CONNECTIONS (default 50), ROUNDS (default 5), PORT_BASE (first of the
+ * 41 loopback ports it uses: echo app, Redis, then the sidecars from +10; default 19180).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPolicyBundle } from '../sidecar/up/policy-bundle.js';
@@ -17,6 +19,7 @@ import {
   compareServerSidecars,
   fmt,
   issueIdentities,
+  median,
   need,
   type ServerFigures,
   startEcho,
@@ -26,7 +29,8 @@ import {
 
 const DURATION = Number(process.env.DURATION ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const PORT_BASE = Number(process.env.PORT_BASE ?? 19180);
 
 const AUTHZ = `package palisade.authz
 
@@ -53,17 +57,6 @@ limits contains {"name": "per-caller", "key": input.source.principal, "limit": 1
 }
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function main(): Promise<void> {
   need('wrk', 'wrk', 'bench:quota');
   need('redis-server', 'redis-server', 'bench:quota');
@@ -76,7 +69,7 @@ async function main(): Promise<void> {
       { id: string; dir: string },
       { id: string; dir: string },
     ];
-    const redisPort = await freePort();
+    const redisPort = PORT_BASE + 1;
     redis = spawn(
       'redis-server',
       ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -94,7 +87,7 @@ async function main(): Promise<void> {
       quota: 'palisade/quota/limits',
     });
 
-    const echoPort = 19180;
+    const echoPort = PORT_BASE;
     children.push(startEcho(echoPort));
     await waitPort(echoPort);
     const common = (bundle: string, service: string) => ({
@@ -121,26 +114,27 @@ async function main(): Promise<void> {
           },
         },
       ],
-      { basePort: 19200, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS },
+      { basePort: PORT_BASE + 10, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS },
       children,
     );
     const base = figures[0] as ServerFigures;
     console.log(
-      `\nclient sidecar -> server sidecar (mTLS, Wasm policy, audit) -> echo; wrk -t1 -c${CONNECTIONS} -d${DURATION}s after a warm-up, median of ${ROUNDS} interleaved rounds; Node ${process.version}`,
+      `\nclient sidecar -> server sidecar (mTLS, Wasm policy, audit) -> echo; wrk -t1 -c${CONNECTIONS} -d${DURATION}s after a warm-up, ${ROUNDS} interleaved rounds (medians; ranges over the rounds); Node ${process.version}`,
     );
     console.log(
-      '| server sidecar | req/s | vs no quota | server CPU µs/req | CPU vs no quota | throughput cost | p99 ms | peak RSS MB |',
+      '| server sidecar | req/s | vs no quota | server CPU µs/req | CPU vs no quota | throughput cost | cost range | p99 ms | peak RSS MB |',
     );
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const f of figures) {
       // With the server sidecar as the bottleneck, throughput scales with 1 / its CPU per request.
-      const cost = 100 * (1 - base.cpuUs / f.cpuUs);
+      const costs = f.cpuUsPerRound.map((cpu, r) => 100 * (1 - (base.cpuUsPerRound[r] as number) / cpu));
+      const cpuRange = `${fmt(Math.min(...f.cpuUsPerRound))}–${fmt(Math.max(...f.cpuUsPerRound))}`;
       console.log(
-        `| ${f.name} | ${fmt(f.rps)} | ${fmt((100 * f.rps) / base.rps, 1)}% | ${fmt(f.cpuUs)} | ${fmt(f.cpuUs / base.cpuUs, 2)}x | ${fmt(cost, 1)}% | ${fmt(f.p99, 2)} | ${fmt(f.peakRssMb, 1)} |`,
+        `| ${f.name} | ${fmt(f.rps)} | ${fmt((100 * f.rps) / base.rps, 1)}% | ${fmt(f.cpuUs)} (${cpuRange}) | ${fmt(f.cpuUs / base.cpuUs, 2)}x | ${fmt(median(costs), 1)}% | ${fmt(Math.min(...costs), 1)} to ${fmt(Math.max(...costs), 1)}% | ${fmt(f.p99, 2)} | ${fmt(f.peakRssMb, 1)} |`,
       );
     }
     console.log(
-      'throughput cost = share of the no-quota server throughput lost to the CPU the quota check adds (targets: local <= 5%, global <= 25%)',
+      'throughput cost = share of the no-quota server throughput lost to the CPU the quota check adds, median of the per-round figures (targets: local <= 5%, global <= 25%)',
     );
   } finally {
     // The sidecars first: Redis going away under them would only add warnings to the output.

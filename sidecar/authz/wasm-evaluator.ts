@@ -68,9 +68,7 @@ export async function createEvaluator(options: WasmEvaluatorOptions): Promise<Wa
         // An empty result set (the decision object itself undefined) has no part defined.
         const value = first(policy.evaluate(input, decisionId)) ?? {};
         const parts = splitDecision(value);
-        return options.quota === undefined
-          ? { allow: parts.allow, reason: parts.reason }
-          : { allow: parts.allow, reason: parts.reason, limits: parts.limits };
+        return options.quota === undefined ? { allow: parts.allow, reason: parts.reason } : parts;
       },
     };
   }

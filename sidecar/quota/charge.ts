@@ -23,6 +23,22 @@ export interface Refusal {
   readonly waitMs: number;
 }
 
+/**
+ * Bucket ids by limit. The parser hands out one frozen object per limit and key (sidecar/quota/limit.ts),
+ * so a returning caller finds its id here instead of building a new string that the store's map would
+ * have to flatten and hash on every request.
+ */
+const ids = new WeakMap<QuotaLimit, string>();
+
+function idOf(l: QuotaLimit): string {
+  let id = ids.get(l);
+  if (id === undefined) {
+    id = bucketId(l.name, l.key);
+    ids.set(l, id);
+  }
+  return id;
+}
+
 /** The bucket shape a limit declares. */
 export function shapeOf(l: QuotaLimit): BucketShape {
   return { capacity: l.limit, windowMs: l.windowSeconds * 1000 };
@@ -55,7 +71,7 @@ export function chargeAll(
   let worst: Refusal | undefined;
   for (const l of limits) {
     const shape = shapeFor(l);
-    const b = store.bucket(bucketId(l.name, l.key), shape, nowMs);
+    const b = store.bucket(idOf(l), shape, nowMs);
     buckets.push(b);
     if (!hasTokens(b, l.cost)) {
       const waitMs = msUntilAvailable(b.tokens, shape, l.cost);

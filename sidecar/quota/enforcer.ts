@@ -188,10 +188,13 @@ class Enforcer implements QuotaEnforcer {
       this.#metrics.check('allowed');
       return ALLOWED_NO_LIMITS;
     }
+    let globalCount = 0;
+    for (const l of limits) if (l.scope === 'global') globalCount++;
+    if (globalCount === 0) return this.#decideLocal(limits, nowMs);
     const locals: QuotaLimit[] = [];
     const globals: QuotaLimit[] = [];
     for (const l of limits) (l.scope === 'local' ? locals : globals).push(l);
-    if (globals.length > 0 && this.#backend === undefined) {
+    if (this.#backend === undefined) {
       this.#metrics.check('error');
       throw new QuotaError(
         'ERR_QUOTA_NO_BACKEND',
@@ -203,7 +206,6 @@ class Enforcer implements QuotaEnforcer {
     // interleave) and given back if a global limit then refuses.
     const charged = chargeAll(this.#local, locals, shapeOf, nowMs, states);
     if (!Array.isArray(charged)) return this.#deny(charged, states);
-    if (globals.length === 0) return this.#allow(limits, states, 'local');
 
     const buckets: GlobalBucket[] = globals.map((l) => ({
       redisKey: `${this.#prefix}${l.name}:${l.key}`,
@@ -214,6 +216,13 @@ class Enforcer implements QuotaEnforcer {
       (reply) => this.#afterRedis(limits, locals, globals, charged, states, reply),
       () => this.#unavailable(limits, locals, globals, charged, nowMs, states),
     );
+  }
+
+  /** Only local limits: the buckets decide, synchronously, with nothing to split or give back. */
+  #decideLocal(limits: readonly QuotaLimit[], nowMs: number): QuotaDecision {
+    const states: LimitState[] = [];
+    const charged = chargeAll(this.#local, limits, shapeOf, nowMs, states);
+    return Array.isArray(charged) ? this.#allow(limits, states, 'local') : this.#deny(charged, states);
   }
 
   /** Redis answered for the request's global limits. */

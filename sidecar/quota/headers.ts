@@ -28,9 +28,27 @@ export interface QuotaHeaders {
 
 /** `"orders";q=100;w=60, "service";q=10000;w=1` — names are limited to an alphabet needing no escapes. */
 export function rateLimitPolicyValue(states: readonly LimitState[]): string {
+  if (states.length === 1) return policyItem(states[0] as LimitState);
   let out = '';
-  for (const s of states) out += `${out === '' ? '' : ', '}"${s.name}";q=${s.limit};w=${s.windowSeconds}`;
+  for (const s of states) out += `${out === '' ? '' : ', '}${policyItem(s)}`;
   return out;
+}
+
+/**
+ * A limit's policy item only changes with its name, quota and window, which repeat on every request: it
+ * is formatted once per name and reused while those stay the same. Bounded like the metrics' names.
+ */
+const policyItems = new Map<string, { limit: number; windowSeconds: number; text: string }>();
+
+function policyItem(s: LimitState): string {
+  const cached = policyItems.get(s.name);
+  if (cached !== undefined && cached.limit === s.limit && cached.windowSeconds === s.windowSeconds) {
+    return cached.text;
+  }
+  const text = `"${s.name}";q=${s.limit};w=${s.windowSeconds}`;
+  if (policyItems.size >= 1024) policyItems.clear();
+  policyItems.set(s.name, { limit: s.limit, windowSeconds: s.windowSeconds, text });
+  return text;
 }
 
 /** `"orders";r=41;t=36, "service";r=9999;t=1`. */

@@ -116,10 +116,9 @@ export function parseLimits(value: unknown, source = 'quota limits'): readonly Q
   }
   const out: QuotaLimit[] = [];
   let problems: string[] | undefined;
-  const seen = new Set<string>();
   for (let i = 0; i < value.length; i++) {
     const raw: unknown = value[i];
-    let limit: QuotaLimit | undefined = cachedVerdict(raw);
+    let limit: QuotaLimit | undefined = cachedLimit(raw);
     if (limit === undefined) {
       const parsed = limitSchema.safeParse(raw);
       if (!parsed.success) {
@@ -139,18 +138,23 @@ export function parseLimits(value: unknown, source = 'quota limits'): readonly Q
       });
       remember(raw as RawLimit, limit);
     }
-    if (seen.has(limit.name)) {
+    // A scan, not a Set: a request has a handful of limits (at most MAX_LIMITS_PER_REQUEST).
+    if (hasName(out, limit.name)) {
       problems ??= [];
       problems.push(
         `${source}: limit ${describeLimit(raw, i)}: name: "${limit.name}" is returned twice (names must be unique)`,
       );
       continue;
     }
-    seen.add(limit.name);
     out.push(limit);
   }
   if (problems !== undefined) throw new QuotaError('ERR_QUOTA_LIMIT_INVALID', problems.join('\n'));
   return out;
+}
+
+function hasName(limits: readonly QuotaLimit[], name: string): boolean {
+  for (const l of limits) if (l.name === name) return true;
+  return false;
 }
 
 // --- the verdict cache ---
@@ -158,7 +162,10 @@ export function parseLimits(value: unknown, source = 'quota limits'): readonly Q
 // A policy returns the same few limits over and over, differing only in `key`. zod's verdict on
 // everything but the key is remembered per limit name together with the raw values it judged, so the
 // request path compares a handful of fields (no allocation, no hashing) and re-checks only the key and
-// that no field was added. Bounded: a policy deriving limits from input cannot grow it without end.
+// that no field was added. Each verdict also keeps the frozen limits it handed out per key, so a caller
+// seen before gets the same object again: no allocation per request, and the enforcer can key its own
+// per-limit caches on that object. Bounded: a policy deriving limits or keys from input cannot grow it
+// without end.
 
 /** The raw fields of a limit, as a policy wrote them. */
 interface RawLimit {
@@ -175,20 +182,25 @@ interface Verdict {
   readonly raw: Readonly<Omit<RawLimit, 'name' | 'key'>>;
   readonly fields: number;
   readonly template: Omit<QuotaLimit, 'key'>;
+  /** The limits already built from this verdict, by key. */
+  readonly byKey: Map<string, QuotaLimit>;
 }
 
 const MAX_VERDICTS_PER_NAME = 16;
 const MAX_NAMES = 1024;
+/** Limits kept across all verdicts' `byKey`: about 1.5 MB with 64-character keys, 5 MB at the longest. */
+const MAX_CACHED_LIMITS = 8192;
 const verdicts = new Map<string, Verdict[]>();
+let cachedLimits = 0;
 
 function remember(raw: RawLimit, limit: QuotaLimit): void {
   let list = verdicts.get(limit.name);
   if (list === undefined) {
-    if (verdicts.size >= MAX_NAMES) verdicts.clear();
+    if (verdicts.size >= MAX_NAMES) forgetAll();
     list = [];
     verdicts.set(limit.name, list);
   }
-  if (list.length >= MAX_VERDICTS_PER_NAME) list.shift();
+  if (list.length >= MAX_VERDICTS_PER_NAME) cachedLimits -= (list.shift() as Verdict).byKey.size;
   const { key: _key, ...template } = limit;
   list.push({
     raw: {
@@ -200,11 +212,18 @@ function remember(raw: RawLimit, limit: QuotaLimit): void {
     },
     fields: 5 + (raw.cost === undefined ? 0 : 1) + (raw.on_unavailable === undefined ? 0 : 1),
     template: Object.freeze(template),
+    byKey: new Map([[limit.key, limit]]),
   });
+  cachedLimits++;
+}
+
+function forgetAll(): void {
+  verdicts.clear();
+  cachedLimits = 0;
 }
 
 /** The validated limit for `raw` if zod already accepted the same fields (any key), else undefined. */
-function cachedVerdict(value: unknown): QuotaLimit | undefined {
+function cachedLimit(value: unknown): QuotaLimit | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const raw = value as RawLimit;
   const { name, key } = raw;
@@ -231,7 +250,19 @@ function cachedVerdict(value: unknown): QuotaLimit | undefined {
       let fields = 0;
       for (const _ in raw) fields++;
       if (fields !== v.fields) return undefined;
-      return Object.freeze({ ...v.template, key });
+      let limit = v.byKey.get(key);
+      if (limit === undefined) {
+        // Past the bound, start over rather than track recency: a flood of one-off keys (the case that
+        // fills it) gains nothing from a cache, and the keys in steady use come back after one request.
+        if (cachedLimits >= MAX_CACHED_LIMITS) {
+          for (const vs of verdicts.values()) for (const each of vs) each.byKey.clear();
+          cachedLimits = 0;
+        }
+        limit = Object.freeze({ ...v.template, key });
+        v.byKey.set(key, limit);
+        cachedLimits++;
+      }
+      return limit;
     }
   }
   return undefined;

@@ -19,6 +19,13 @@ describe('quota headers', () => {
   test('RateLimit-Policy lists each limit with q and w', () => {
     assert.equal(rateLimitPolicyValue(states), '"orders";q=100;w=60, "service";q=10000;w=1');
   });
+  test('RateLimit-Policy follows a limit whose quota changed (a new revision, the Redis-outage share)', () => {
+    const one = states[0] as (typeof states)[number];
+    assert.equal(rateLimitPolicyValue([one]), '"orders";q=100;w=60');
+    assert.equal(rateLimitPolicyValue([{ ...one, limit: 50 }]), '"orders";q=50;w=60');
+    assert.equal(rateLimitPolicyValue([{ ...one, windowSeconds: 1 }]), '"orders";q=100;w=1');
+    assert.equal(rateLimitPolicyValue([one]), '"orders";q=100;w=60');
+  });
   test('RateLimit gives remaining and seconds to full, rounded up', () => {
     assert.equal(rateLimitValue(states), '"orders";r=41;t=36, "service";r=9999;t=1');
   });

@@ -210,6 +210,30 @@ describe('parseLimits', () => {
     assert.ok(Object.isFrozen(other));
   });
 
+  test('a returning key gets the same frozen limit; another key or other fields get their own', () => {
+    const [first] = parseLimits([{ ...ok }], SRC);
+    const [again] = parseLimits([{ ...ok }], SRC);
+    assert.equal(again, first, 'the same object: nothing allocated for a caller seen before');
+    const [other] = parseLimits([{ ...ok, key: 'spiffe://example.org/ns/a/sa/c' }], SRC);
+    assert.notEqual(other, first);
+    assert.equal(other?.key, 'spiffe://example.org/ns/a/sa/c');
+    const [bigger] = parseLimits([{ ...ok, limit: 200 }], SRC);
+    assert.equal(bigger?.limit, 200);
+    assert.equal(first?.limit, 100, 'a cached limit is never changed in place');
+  });
+
+  test('a flood of one-off keys still validates every limit (the per-key cache is bounded)', () => {
+    for (let i = 0; i < 20_000; i++) {
+      const key = `caller-${i}`;
+      const [l] = parseLimits([{ ...ok, key }], SRC);
+      assert.equal(l?.key, key);
+      assert.equal(l?.windowSeconds, 60);
+    }
+    const [l] = parseLimits([{ ...ok, key: 'caller-3' }], SRC);
+    const { window: _window, ...rest } = ok;
+    assert.deepEqual({ ...l }, { ...rest, windowSeconds: 60, cost: 1, key: 'caller-3' });
+  });
+
   test('every problem is reported, one line each, for every limit', () => {
     assert.throws(
       () =>
