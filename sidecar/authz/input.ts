@@ -4,6 +4,7 @@
  * the proxy itself), credentials removed from headers unless the config lists them.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { connectionNominated, HOP_BY_HOP } from '../hop-by-hop.js';
 import type { PeerIdentity } from '../tls/peer-identity.js';
 
 /** Bumped on any incompatible change to the shape below; policies may check `input.version`. */
@@ -70,22 +71,13 @@ export interface PolicyInput {
 export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-authorization'];
 
 /**
- * Hop-by-hop (RFC 9110 §7.6.1) and mesh-internal headers never shown to the policy. `x-request-id` from the
- * peer is the peer's claim: the sidecar's own id is `request.id`, and the app gets that one.
+ * Never shown to the policy: the hop-by-hop headers the app will not get either, and the mesh's own —
+ * `x-request-id` from the peer is the peer's claim (the sidecar's own id is `request.id`, and the app gets
+ * that one). `proxy-authorization` is a credential: it is shown only if the config asks for it.
  */
-const HIDDEN_HEADERS = new Set([
-  'x-forwarded-client-cert',
-  'x-request-id',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-]);
+const HIDDEN_HEADERS: ReadonlySet<string> = new Set(
+  [...HOP_BY_HOP].filter((h) => h !== 'proxy-authorization'),
+);
 
 const UNAUTHENTICATED: PeerIdentity = { principal: '', trustDomain: '', namespace: '', serviceAccount: '' };
 
@@ -185,8 +177,12 @@ export function tcpInput(
 
 function filterHeaders(raw: IncomingHttpHeaders, drop: ReadonlySet<string>): Record<string, string> {
   const out: Record<string, string> = {};
+  // Headers the caller's Connection header names are removed before the app sees them, so the policy must
+  // not decide on them either.
+  const nominated = connectionNominated(raw);
   for (const name in raw) {
     if (drop.has(name) || name.charCodeAt(0) === 58 /* ':' pseudo-header */) continue;
+    if (nominated?.has(name)) continue;
     const value = raw[name];
     if (value === undefined) continue;
     out[name] = typeof value === 'string' ? value : value.join(', ');

@@ -96,6 +96,10 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
   function retire(this: TLSSocket): void {
     this.destroy();
   }
+  function unpool(this: TLSSocket): void {
+    const i = pool.indexOf(this);
+    if (i !== -1) pool.splice(i, 1);
+  }
   const refill = () => {
     while (!closed && pool.length + dialing < config.warm_connections) {
       dialing++;
@@ -106,12 +110,8 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
           return; // the next application connection dials on demand and reports the error
         }
         if (closed) return void socket.destroy();
-        const drop = () => {
-          const i = pool.indexOf(socket);
-          if (i !== -1) pool.splice(i, 1);
-        };
-        socket.once('close', drop);
-        socket.once('error', drop);
+        socket.once('close', unpool);
+        socket.once('error', unpool);
         // Nothing was asked on a warm connection, so anything arriving (an error answer from a server that
         // gave up on it, or its close) means it is no longer usable: it must not reach an application.
         socket.on('data', retire);
@@ -134,8 +134,10 @@ export async function startOutboundListener(deps: OutboundListenerDeps): Promise
         warm.pause();
         warm.removeListener('data', retire);
         warm.removeListener('end', retire);
-        warm.removeAllListeners('close');
-        warm.removeAllListeners('error');
+        // Only the pool's own listeners: removing all 'close' listeners would also remove Node's, which frees
+        // the connection's OpenSSL state on close (it would then wait for a GC).
+        warm.removeListener('close', unpool);
+        warm.removeListener('error', unpool);
         warm.setTimeout(0);
         refill();
         return done(undefined, warm);

@@ -51,6 +51,9 @@ export function h2cForwarder(options: H2cForwarderOptions): AppForwarder {
       const host = req.headers[':authority'] ?? req.headers.host;
       if (typeof host === 'string') headers[':authority'] = host;
       delete headers.host;
+      // TE is hop-by-hop, but HTTP/2 lets `te: trailers` through (RFC 9113 §8.2.2) and gRPC servers expect it
+      // from a gRPC client: pass it on when the caller sent it.
+      if (/(^|,)\s*trailers\s*(;|,|$)/i.test(String(req.headers.te ?? ''))) headers.te = 'trailers';
       let stream: ReturnType<ClientHttp2Session['request']>;
       try {
         stream = current().request(headers);

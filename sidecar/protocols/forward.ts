@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { connectionNominated, HOP_BY_HOP } from '../hop-by-hop.js';
 
 export type InboundRequest = IncomingMessage | Http2ServerRequest;
 export type InboundResponse = ServerResponse | Http2ServerResponse;
@@ -25,22 +26,6 @@ export interface AppForwarder {
   close(): Promise<void>;
 }
 
-/** Headers that describe one hop's connection and must not be forwarded (RFC 9110 §7.6.1), plus ours. */
-export const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-  'x-forwarded-client-cert',
-  'x-request-id',
-]);
-
 /** Copy request headers for the app, dropping hop-by-hop ones and those named in `Connection`. */
 export function upstreamRequestHeaders(
   incoming: IncomingHttpHeaders,
@@ -48,11 +33,7 @@ export function upstreamRequestHeaders(
   requestId: string,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const named = incoming.connection;
-  const extra =
-    typeof named === 'string' && named !== 'keep-alive' && named !== 'close'
-      ? connectionTokens(named)
-      : undefined;
+  const extra = connectionNominated(incoming);
   for (const name in incoming) {
     if (HOP_BY_HOP.has(name) || name.charCodeAt(0) === 58 /* ':' */) continue;
     if (extra?.has(name)) continue;
@@ -81,8 +62,4 @@ export function downstreamResponseHeaders(
   for (const name in added) out[name] = added[name] as string;
   out['x-request-id'] = requestId;
   return out;
-}
-
-function connectionTokens(value: string): Set<string> {
-  return new Set(value.split(',').map((t) => t.trim().toLowerCase()));
 }
