@@ -2,7 +2,7 @@
  * @module Where the sidecar's decision events go. Audit seam of the request flow: one event per decision,
  * handed to the audit log (audit/) without blocking the request.
  */
-import { type AuditConfig, type AuditLog, openAuditLog } from '../audit/index.js';
+import type { AuditConfig, AuditLog } from '../audit/index.js';
 import type { Logger } from '../lib/logger.js';
 
 /** One authorization decision, in the audit log's `authz` event shape. */
@@ -79,6 +79,8 @@ export async function openDecisionLog(
   self: string,
   logger: Logger,
 ): Promise<AuditSink> {
+  // Loaded here, not at the top: a sidecar without `audit:` does not carry the log's code (and jose).
+  const { openAuditLog } = await import('../audit/index.js');
   const log: AuditLog = await openAuditLog(config, { stateDir, identity: self, logger });
   return {
     record(event) {

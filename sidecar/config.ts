@@ -4,7 +4,9 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { auditConfigSchema } from '../audit/index.js';
+// audit/'s config schema module, not its index: the index also loads the log writer, exporters and verifier
+// (and jose), which a sidecar without an `audit:` section never uses; audit-sink.ts loads those on demand.
+import { auditConfigSchema } from '../audit/config.js';
 import { type LoadConfigOptions, loadConfigFile, validateConfig } from '../lib/config.js';
 import { parseDuration } from '../lib/duration.js';
 import { SidecarConfigError } from './errors.js';

@@ -3,11 +3,17 @@
  * certificates, names, extensions and PKCS#10 requests. Keys and signatures never pass through forge —
  * callers sign the encoded bytes with Node's native crypto. Internal to citadel/.
  */
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forge from 'node-forge';
 import { CitadelError, type CitadelErrorCode } from '../errors.js';
 import { childBytes, derHeader, derSequence, derTime, derTlv, firstChildBytes, headerLength } from './der.js';
 
-const { asn1 } = forge;
+// forge's ASN.1 and text helpers only, not its index: the index also loads its TLS, cipher, RSA, PKCS#7/#12
+// and X.509 code, which every sidecar would carry in memory for the certificate decoding done here.
+// node-forge is pinned in package.json.
+const requireForge = createRequire(import.meta.url);
+const asn1 = requireForge('node-forge/lib/asn1.js') as typeof forge.asn1;
+const util = requireForge('node-forge/lib/util.js') as typeof forge.util;
 type Asn1 = forge.asn1.Asn1;
 const C = asn1.Class;
 const T = asn1.Type;
@@ -153,7 +159,7 @@ export function encodeName(attrs: readonly NameAttribute[]): Buffer {
               C.UNIVERSAL,
               a.type === 'C' ? T.PRINTABLESTRING : T.UTF8,
               false,
-              a.type === 'C' ? a.value : forge.util.encodeUtf8(a.value),
+              a.type === 'C' ? a.value : util.encodeUtf8(a.value),
             ),
           ]),
         ]),
@@ -538,7 +544,7 @@ export function describeName(name: Buffer): string {
     .map((atv) => {
       const [t, v] = atv.value as Asn1[];
       const type = asn1.derToOid((t?.value as string) ?? '');
-      const text = typeof v?.value === 'string' ? forge.util.decodeUtf8(v.value) : '';
+      const text = typeof v?.value === 'string' ? util.decodeUtf8(v.value) : '';
       return `${short[type] ?? type}=${text}`;
     })
     .join(', ');

@@ -1,6 +1,7 @@
 /**
  * @module The list of builtin families the registry is built from, one file per family (as OPA's
- * v1/topdown). Adding a family = one import and one entry here.
+ * v1/topdown). Adding a family = one import and one entry here, then regenerate family-index.ts
+ * (scripts/gen-builtin-family-index.mjs), which the Wasm host loads families through.
  */
 import { aggregateBuiltins } from './aggregates.js';
 import { arrayBuiltins } from './arrays.js';

@@ -3,12 +3,14 @@
  * table. With a Palisade-built module the values cross exactly (value-bridge.ts); with other modules they
  * are the SDK's JSON (sets arrive as arrays and are restored where the declaration says `set`). Wasm layer.
  */
+// The builtins' modules, not their index: the index loads every family (graphql, re2js, semver, …), and a
+// module's host builtins are usually a few of them (see loader.ts).
+import type { BuiltinDef } from '../builtins/builtin-def.js';
 import {
   type BuiltinContext,
   type BuiltinContextOptions,
   createBuiltinContext,
-  lookupBuiltin,
-} from '../builtins/index.js';
+} from '../builtins/context.js';
 import { PolicyError } from '../errors.js';
 import { fromJS, SetValue, toJS, type Value } from '../value/index.js';
 import type { ValueBridge } from './value-bridge.js';
@@ -64,15 +66,19 @@ export class HostBuiltinScope {
 }
 
 /**
- * Palisade's registry as host builtins. Builtin errors that OPA treats as undefined outside strict mode
- * (eval_builtin_error without halt) give undefined; type errors and halts propagate as exceptions.
+ * Palisade's builtins `defs` (from the registry, or `loadBuiltinDefs` for just those a module calls) as host
+ * builtins. Builtin errors that OPA treats as undefined outside strict mode (eval_builtin_error without
+ * halt) give undefined; type errors and halts propagate as exceptions.
  */
-export function registryHostBuiltins(scope: HostBuiltinScope): HostBuiltinSource {
+export function registryHostBuiltins(
+  scope: HostBuiltinScope,
+  defs: { get(name: string): BuiltinDef | undefined },
+): HostBuiltinSource {
   const cache = new Map<string, HostBuiltin | undefined>();
   return {
     lookup(name) {
       if (cache.has(name)) return cache.get(name);
-      const def = lookupBuiltin(name);
+      const def = defs.get(name);
       const setArgs = def ? declaredSetArgs(def.decl) : [];
       const fn: HostBuiltin | undefined = def
         ? (...args: unknown[]) => {

@@ -3,6 +3,8 @@
  * SDK with Palisade's host builtins, and evaluate it with a clear error type. Wasm layer.
  */
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
+// the on-demand loader, not the full registry: see host-builtins.ts
+import { loadBuiltinDefs } from '../builtins/family-loader.js';
 import type { BuiltinContextOptions } from '../builtins/index.js';
 // abi.ts only: the codegen index would load binaryen, which a loader never needs
 import { STRICT_GLOBAL } from '../codegen/abi.js';
@@ -96,10 +98,12 @@ export async function loadPolicyModule(wasm: Uint8Array, options: LoadOptions = 
     clock: options.clock,
     network: options.network,
   });
-  const source = options.builtins ?? registryHostBuiltins(scope);
+  // Set once the module has named its host builtins (below): only their families are loaded. The SDK looks
+  // builtins up when the module calls them, never while instantiating it.
+  let source = options.builtins;
   // Palisade's builtins first, the SDK's own JavaScript ones only for names Palisade lacks
   const sdkOwn = takeSdkBuiltins();
-  const lookup = (name: string): HostBuiltin | undefined => source.lookup(name) ?? sdkOwn.get(name);
+  const lookup = (name: string): HostBuiltin | undefined => source?.lookup(name) ?? sdkOwn.get(name);
   const custom = new Proxy({} as Record<string, HostBuiltin>, {
     get: (_t, name) => (typeof name === 'string' ? lookup(name) : undefined),
   });
@@ -116,6 +120,7 @@ export async function loadPolicyModule(wasm: Uint8Array, options: LoadOptions = 
   const strictGlobal = policy.wasmInstance.exports[STRICT_GLOBAL] as { value: number } | undefined;
   if (strictGlobal) strictGlobal.value = options.strict ? 1 : 0;
   const hostBuiltins = moduleHostBuiltins(policy);
+  source ??= registryHostBuiltins(scope, await loadBuiltinDefs(hostBuiltins));
   const missing = hostBuiltins.filter((n) => lookup(n) === undefined);
   if (missing.length > 0) {
     throw new PolicyError(

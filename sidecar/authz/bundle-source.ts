@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Parser } from 'tar';
 import { z } from 'zod';
 import { SidecarError } from '../errors.js';
 
@@ -85,7 +84,9 @@ async function readDirectory(dir: string): Promise<Map<string, Uint8Array>> {
   return out;
 }
 
-function readTarGz(file: string): Promise<Map<string, Uint8Array>> {
+async function readTarGz(file: string): Promise<Map<string, Uint8Array>> {
+  // tar is loaded only for bundles shipped as archives: most sidecars read a bundle directory.
+  const { Parser } = await import('tar');
   return new Promise((resolve, reject) => {
     const out = new Map<string, Uint8Array>();
     const parser = new Parser({ strict: true });

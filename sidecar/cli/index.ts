@@ -4,6 +4,7 @@
  */
 
 import { dirname, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { type Command, InvalidArgumentError } from 'commander';
 import { runAction } from '../../lib/cli.js';
 import { ExitCode } from '../../lib/errors.js';
@@ -87,6 +88,12 @@ Examples:
     )
     .action(
       runAction<{ config: string }>(async (ctx, opts) => {
+        // WebAssembly stays on V8's baseline compiler (Liftoff) in a sidecar. Its optimizing tier recompiles
+        // hot functions in the background, and for undici's HTTP parser (one very large function) that took
+        // ~35 MB for a moment after the first requests and left ~10 MB behind: the sidecar's peak RSS. The
+        // baseline code parses the app's answers as fast here and evaluates the policy ~1.5 µs slower
+        // (docs/sidecar.md#performance). Set before any module is compiled; V8 reads it at compile time.
+        setFlagsFromString('--liftoff-only');
         const [{ loadSidecarConfig }, { startSidecar }] = await Promise.all([
           import('../config.js'),
           import('../stack.js'),

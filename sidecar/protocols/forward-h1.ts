@@ -7,10 +7,16 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import { type Dispatcher, Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool as UndiciPool } from 'undici';
 
 import type { AppForwarder, ForwardResult, InboundRequest, InboundResponse } from './forward.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forward.js';
+
+// undici's Pool module alone, not the package: its index also loads fetch, WebSocket, the cache and mock
+// layers and their Wasm and text tables — about 9 MB of a sidecar's resident memory for code that only
+// `dispatch` runs through here. undici is pinned in package.json; the proxy tests exercise this path.
+const Pool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
 
 export interface H1ForwarderOptions {
   host: string;
