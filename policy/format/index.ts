@@ -30,7 +30,7 @@ export function formatSource(path: string, text: string, opts: FormatOptions = {
   const formatted = formatModule(asRegoV1(r.module), text);
   // As opa fmt's --check-result: a conversion that does not parse back is refused, not written.
   const back = parseModule(path, formatted, { v0Compatible: true });
-  if (!back.module || !back.module.regoV1)
+  if (!back.module?.regoV1)
     return {
       ok: false,
       errors: [
