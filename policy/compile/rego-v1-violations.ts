@@ -6,11 +6,10 @@
  */
 import type { Body, Expr, Import, Module, RegoError, Rule, Term } from '../ast/index.js';
 import { REGO_V1_KEYWORDS, sortErrors } from '../ast/index.js';
+import { ROOTS, rootShadowing } from './root-shadowing.js';
 import { deprecatedCallErrors } from './stages/check-deprecated.js';
 import { refText } from './stages/resolve-refs.js';
 import { walkTerm } from './term-walk.js';
-
-const ROOTS = new Set(['input', 'data']);
 
 function error(code: RegoError['code'], message: string, loc: Term['loc']): RegoError {
   return { code, message, location: { file: loc.file, row: loc.row, col: loc.col } };
@@ -70,26 +69,8 @@ function ruleChain(r: Rule): Rule[] {
 }
 
 function rootOverrides(m: Module): RegoError[] {
-  const out: RegoError[] = [];
+  const out = rootShadowing(m);
   for (const rule of m.rules) {
-    const head = rule.head.ref.terms[0];
-    if (head?.type === 'var' && ROOTS.has(head.name))
-      out.push(
-        error(
-          'rego_compile_error',
-          `rules must not shadow ${head.name} (use a different rule name)`,
-          rule.loc,
-        ),
-      );
-    for (const a of rule.head.args ?? [])
-      if (a.type === 'var' && ROOTS.has(a.name))
-        out.push(
-          error(
-            'rego_compile_error',
-            `args must not shadow ${a.name} (use a different variable name)`,
-            a.loc,
-          ),
-        );
     const visit = (e: Expr) => {
       const t = e.kind.type === 'term' ? e.kind.term : undefined;
       if (t?.type !== 'call' || opNameOf(t) !== 'assign') return;

@@ -5,35 +5,9 @@
 import type { Module, RefTerm, RegoError } from '../../ast/index.js';
 import type { CompileState } from '../compile-state.js';
 import { regoV1Compatible } from '../rego-v1-compatible.js';
+import { ROOTS, rootShadowing } from '../root-shadowing.js';
 import { type Globals, moduleGlobals, refText, VarRewriter } from './resolve-refs.js';
 import { packagePath } from './rule-tree.js';
-
-const ROOTS = new Set(['input', 'data']);
-
-/** OPA's root-document checks (Rego v1, or strict mode): no rule or function argument named input or data. */
-function rootShadowing(m: Module): RegoError[] {
-  const out: RegoError[] = [];
-  for (const r of m.rules) {
-    const head = r.head.ref.terms[0];
-    if (head?.type === 'var' && ROOTS.has(head.name)) {
-      out.push({
-        code: 'rego_compile_error',
-        message: `rules must not shadow ${head.name} (use a different rule name)`,
-        location: { file: r.loc.file, row: r.loc.row, col: r.loc.col },
-      });
-    }
-    for (const a of r.head.args ?? []) {
-      if (a.type === 'var' && ROOTS.has(a.name)) {
-        out.push({
-          code: 'rego_compile_error',
-          message: `args must not shadow ${a.name} (use a different variable name)`,
-          location: { file: a.loc.file, row: a.loc.row, col: a.loc.col },
-        });
-      }
-    }
-  }
-  return out;
-}
 
 /** OPA's strict-mode checks: unused imports, `:=` assignments never read, function arguments never read. */
 function strictErrors(m: Module, globals: Globals, rw: VarRewriter): RegoError[] {
