@@ -49,10 +49,11 @@ export function resolveTarget(req: InboundRequest): RequestTarget {
   return { url, host };
 }
 
-/** Whether the path part of `url` has a `.` or `..` segment, literally or percent-encoded. */
+/** Whether the path part of `url` (before any `?` or `#`) has a `.` or `..` segment, literally or percent-encoded. */
 export function hasDotSegment(url: string): boolean {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
+  // The path ends at a query or a fragment: an app's URL parser drops `#…`, so `/public/..#` is `/public/..`.
+  const end = url.search(/[?#]/);
+  const path = end === -1 ? url : url.slice(0, end);
   if (path.indexOf('.') === -1 && path.indexOf('%') === -1) return false;
   // Backslashes separate segments too for WHATWG URL parsers (special schemes).
   for (const raw of path.split(/[/\\]/)) {
