@@ -23,7 +23,7 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 
 /**
  * Header names the caller's `Connection` header nominates as hop-by-hop (lowercased), or undefined when it
- * names none beyond the usual `keep-alive`/`close` (the common case: no Set built).
+ * names none beyond the usual `keep-alive`/`close` (the common case: no Set built). `host` is never nominated.
  */
 export function connectionNominated(headers: IncomingHttpHeaders): ReadonlySet<string> | undefined {
   const value = headers.connection;
@@ -31,7 +31,9 @@ export function connectionNominated(headers: IncomingHttpHeaders): ReadonlySet<s
   const names = new Set<string>();
   for (const token of value.split(',')) {
     const name = token.trim().toLowerCase();
-    if (name !== '' && name !== 'keep-alive' && name !== 'close') names.add(name);
+    // `host` is never a connection option: it names the request's target, which the policy decided on; dropping
+    // it would let an HTTP/1.1 app get the forwarder's default Host (the app's own address) instead.
+    if (name !== '' && name !== 'keep-alive' && name !== 'close' && name !== 'host') names.add(name);
   }
   return names.size === 0 ? undefined : names;
 }

@@ -39,11 +39,23 @@ export function parseRedactPath(path: string): Segments | null {
   return segments.length === 0 ? null : segments;
 }
 
-/** Objects pino's redactor clones member by member: their clone serializes exactly as they do. */
+/**
+ * Objects pino's redactor clones member by member: their clone serializes exactly as they do. Not one with an
+ * own `__proto__` member (JSON.parse makes them): the clone assigns it, which sets the clone's prototype
+ * instead, so the member vanishes from the redacted output.
+ */
 function isPlain(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   const plain = proto === Object.prototype || proto === null || Array.isArray(value);
-  return plain && (value as { toJSON?: unknown }).toJSON === undefined;
+  return plain && (value as { toJSON?: unknown }).toJSON === undefined && !Object.hasOwn(value, '__proto__');
+}
+
+const INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/** Whether `name` is in `value` as pino's clone of it has it: a cloned array has every index below its length. */
+function has(value: object, name: string): boolean {
+  if (name in value) return true;
+  return Array.isArray(value) && INDEX.test(name) && Number(name) < value.length;
 }
 
 function reaches(record: object, segments: Segments): boolean {
@@ -56,7 +68,8 @@ function reaches(record: object, segments: Segments): boolean {
     if (!isPlain(current)) return true;
     const name = segments[i] as string;
     if (name === '*') return true;
-    if (!(name in current)) return false;
+    // A hole in an array is censored too: the clone holds `undefined` there.
+    if (!has(current, name)) return false;
     current = (current as Record<string, unknown>)[name];
   }
   return true;

@@ -10,7 +10,8 @@
  *   §8.3.1), since the policy would check one and an HTTP/1.1 app route on the other.
  * - A path with a `.` or `..` segment (also as `%2e`, between backslashes, or with `;` parameters) is refused: the policy sees the
  *   path as sent, while many applications resolve such segments (WHATWG URL parsing does) and would route
- *   `/public/../admin` as `/admin`. Ordinary clients never send them; they resolve them first.
+ *   `/public/../admin` as `/admin`. Ordinary clients never send them; they resolve them first. A path
+ *   starting with `//` is refused for the same reason: such parsers read `//evil/admin` as host and path.
  */
 import type { IncomingMessage } from 'node:http';
 import type { InboundRequest } from './forward.js';
@@ -46,13 +47,27 @@ export function resolveTarget(req: InboundRequest): RequestTarget {
     }
   }
   if (hasDotSegment(url)) return { problem: 'request path has a "." or ".." segment' };
+  if (hasAuthorityPrefix(url))
+    return { problem: 'request path starts with "//", which URL parsers read as a host' };
   return { url, host };
 }
 
-/** Whether the path part of `url` has a `.` or `..` segment, literally or percent-encoded. */
+/**
+ * Whether `url` starts with two slashes (a backslash counts as one): resolved against a base, as apps do with
+ * `new URL(req.url, base)`, `//evil/admin` is host `evil` and path `/admin`, while the policy saw the path
+ * `//evil/admin`. A client that joins a base URL and a path carelessly can send one too: it gets a 400 that
+ * says why, rather than a decision on a path the app reads differently.
+ */
+export function hasAuthorityPrefix(url: string): boolean {
+  const second = url.charCodeAt(1);
+  return url.charCodeAt(0) === 47 /* / */ && (second === 47 || second === 92) /* / or \ */;
+}
+
+/** Whether the path part of `url` (before any `?` or `#`) has a `.` or `..` segment, literally or percent-encoded. */
 export function hasDotSegment(url: string): boolean {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
+  // The path ends at a query or a fragment: an app's URL parser drops `#…`, so `/public/..#` is `/public/..`.
+  const end = url.search(/[?#]/);
+  const path = end === -1 ? url : url.slice(0, end);
   if (path.indexOf('.') === -1 && path.indexOf('%') === -1) return false;
   // Backslashes separate segments too for WHATWG URL parsers (special schemes).
   for (const raw of path.split(/[/\\]/)) {
