@@ -2,8 +2,8 @@
  * @module Turns a policy evaluation into a typed verdict: a Permit, or an UnauthorizedError naming the
  * reason. Authz layer. Fails closed: no policy, an error, a timeout, or anything but `true` is a denial.
  */
-import { UnauthorizedError } from '../errors.js';
-import type { PolicyEngine, RawDecision } from './engine.js';
+import { SidecarError, UnauthorizedError } from '../errors.js';
+import type { LoadedPolicy, PolicyEngine, RawDecision } from './engine.js';
 import type { PolicyInput } from './input.js';
 
 /** An allowed request: what logs, metrics and audit need to say why. */
@@ -54,23 +54,28 @@ export function authorize(
   }
   if (result instanceof Promise) {
     result.then(
-      (raw) => finish(engine, raw, policy.revision, started, done),
+      (raw) => finish(engine, raw, policy.revision, micros(started), done),
       (err: unknown) =>
         done(failure(err), { revision: policy.revision, outcome: 'error', evalMicros: micros(started) }),
     );
     return;
   }
-  finish(engine, result, policy.revision, started, done);
+  const evalMicros = micros(started);
+  // An inline evaluation cannot be interrupted, but its answer can be refused.
+  if (pastDeadline(policy, evalMicros)) {
+    done(failure(deadlineError(policy)), { revision: policy.revision, outcome: 'error', evalMicros });
+    return;
+  }
+  finish(engine, result, policy.revision, evalMicros, done);
 }
 
 function finish(
   engine: PolicyEngine,
   raw: RawDecision,
   revision: string,
-  started: bigint,
+  evalMicros: number,
   done: (verdict: Verdict, info: VerdictInfo) => void,
 ): void {
-  const evalMicros = micros(started);
   const reason = typeof raw.reason === 'string' && raw.reason !== '' ? raw.reason : undefined;
   if (raw.allow === true) {
     done(
@@ -108,6 +113,19 @@ function failure(err: unknown): UnauthorizedError {
   );
 }
 
-function micros(started: bigint): number {
+/** Microseconds since `started` (a `process.hrtime.bigint()` reading). */
+export function micros(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1000;
+}
+
+/** Whether an inline policy's answer came later than its deadline (docs/policy-input.md: a denial). */
+export function pastDeadline(policy: LoadedPolicy, evalMicros: number): boolean {
+  return policy.deadlineMicros !== undefined && evalMicros > policy.deadlineMicros;
+}
+
+export function deadlineError(policy: LoadedPolicy): SidecarError {
+  return new SidecarError(
+    'ERR_SIDECAR_POLICY_TIMEOUT',
+    `policy did not answer within ${(policy.deadlineMicros ?? 0) / 1000}ms`,
+  );
 }

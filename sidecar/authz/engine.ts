@@ -28,6 +28,11 @@ export interface LoadedPolicy extends PolicyEvaluator {
   readonly revision: string;
   /** Entrypoints the module exports. */
   readonly entrypoints: readonly string[];
+  /**
+   * Set when evaluation runs inline and so cannot be interrupted: an answer that took longer than this is
+   * refused (a denial, as a worker's timeout is). A worker evaluator enforces its own deadline.
+   */
+  readonly deadlineMicros?: number;
   close(): Promise<void>;
 }
 

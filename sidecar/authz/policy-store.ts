@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { SidecarMetrics } from '../admin/metrics.js';
 import type { PolicyConfig } from '../config.js';
 import { SidecarError } from '../errors.js';
+import { deadlineError, micros, pastDeadline } from './authorize.js';
 import { checkBundleSignature, type SigningKey } from './bundle-signature.js';
 import { bundleStamp, readBundle } from './bundle-source.js';
 import type { LoadedPolicy, PolicyEngine, PolicyEvaluator } from './engine.js';
@@ -175,11 +176,13 @@ export class PolicyStore implements PolicyEngine {
         } catch {}
       }
       entrypoints = inline.entrypoints;
-      evaluator = withDeadline(inline, this.#config.timeout);
+      evaluator = inline;
     }
     return {
       revision: bundle.revision,
       entrypoints,
+      // An inline decision slower than policy.timeout is refused by authorize(), which times every evaluation.
+      ...(this.#config.isolation === 'worker' ? {} : { deadlineMicros: this.#config.timeout * 1000 }),
       evaluate: (input) => evaluator.evaluate(input),
       close: async () => evaluator.close?.(),
     };
@@ -196,29 +199,13 @@ export class PolicyStore implements PolicyEngine {
   }
 }
 
-/**
- * An inline evaluation cannot be interrupted, but its answer can be refused: a decision that took longer
- * than `policy.timeout` is a denial in either isolation mode (docs/policy-input.md), not only in a worker.
- */
-function withDeadline(evaluator: PolicyEvaluator, timeoutMs: number): PolicyEvaluator {
-  const limit = BigInt(timeoutMs) * 1_000_000n;
-  return {
-    evaluate(input) {
-      const started = process.hrtime.bigint();
-      const decision = evaluator.evaluate(input);
-      if (process.hrtime.bigint() - started > limit) {
-        throw new SidecarError('ERR_SIDECAR_POLICY_TIMEOUT', `policy did not answer within ${timeoutMs}ms`);
-      }
-      return decision;
-    },
-  };
-}
-
 /** Evaluate the new module on sample inputs; any throw or timeout rejects it before it serves traffic. */
 async function preflight(policy: LoadedPolicy): Promise<void> {
   for (const input of sampleInputs()) {
     try {
+      const started = process.hrtime.bigint();
       await policy.evaluate(input);
+      if (pastDeadline(policy, micros(started))) throw deadlineError(policy);
     } catch (err) {
       throw new SidecarError(
         'ERR_SIDECAR_POLICY_LOAD',
